@@ -1,0 +1,6 @@
+"""``python -m sahelcli``."""
+
+from sahelcli.cli import main
+
+if __name__ == "__main__":
+    main()

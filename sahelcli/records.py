@@ -1,0 +1,66 @@
+"""The article record: one JSON object per article, enriched stage by stage.
+
+Records are plain dicts so that fields the tool does not know (a scraper's
+``url``, ``category``...) pass through untouched. The fields and their types
+are documented in ``docs/record-format.md``; ``RECORD_VERSION`` is bumped on
+any incompatible change and written by the reader as ``record_version``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+Record = dict[str, Any]
+
+RECORD_VERSION = 1
+
+#: Fields written by the reader, in output order.
+READER_FIELDS = ("id", "source", "date", "lang", "title", "text")
+
+#: Field each stage writes.
+STAGE_FIELDS = {
+    "tokenize": ("sentences", "tokens"),
+    "keywords": ("keywords",),
+    "summarize": ("summary",),
+    "stance": ("stance",),
+}
+
+
+def new_record(
+    id: str,
+    source: str,
+    text: str,
+    *,
+    date: str | None = None,
+    title: str | None = None,
+    lang: str | None = None,
+    extra: Record | None = None,
+) -> Record:
+    """Build a record with the reader's fields first, then any extra fields."""
+    record: Record = {
+        "id": id,
+        "source": source,
+        "date": date,
+        "lang": lang,
+        "title": title,
+        "text": text,
+    }
+    if extra:
+        for key, value in extra.items():
+            if key not in record:
+                record[key] = value
+    record.setdefault("record_version", RECORD_VERSION)
+    return record
+
+
+def dumps(record: Record) -> str:
+    """One JSON Lines line (no newline): UTF-8 text, not ASCII-escaped."""
+    return json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
+
+
+def full_text(record: Record) -> str:
+    """Title and body together, as the analysis stages read an article."""
+    title = record.get("title")
+    text = record.get("text") or ""
+    return f"{title}\n\n{text}" if title else text
