@@ -18,7 +18,10 @@ except ImportError:  # pragma: no cover - older Typer uses click itself
     from click.exceptions import ClickException  # type: ignore[assignment,no-redef]
 
 # Each command registers itself on `app` when its module is imported.
-from sahelcli.cli import tokenize_cmd  # noqa: F401
+from sahelcli.cli import (
+    keywords_cmd,  # noqa: F401
+    tokenize_cmd,  # noqa: F401
+)
 from sahelcli.cli.app import app
 from sahelcli.env import ExitStatus
 from sahelcli.errors import SahelError, UsageError
