@@ -1,0 +1,264 @@
+"""Actors (targets) and their aliases, matched in one pass over accent-folded text.
+
+Folding keeps every offset: each character maps to exactly one character
+(``é`` -> ``e``, ``’`` -> ``'``), so a match in the folded text is a span of
+the original. All aliases of all actors go into one compiled regex, longest
+first; acronyms (UN, US, AES) are matched case-sensitively, everything else
+case-insensitively.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sahelcli.errors import UsageError
+
+#: Particles that belong to a family name ("Marine Le Pen" -> "Le Pen").
+_PARTICLES = frozenset("le la de du des da di van von der al el ben ould ag bin ibn mac mc".split())
+_SPECIAL = {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-",
+            "—": "-", "œ": "o", "Œ": "O", "æ": "a", "Æ": "A", "ß": "s", "\u00a0": " ",
+            "\u202f": " ", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D"}
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """One character in, one character out: strip accents, unify apostrophes and dashes."""
+    table: dict[int, str] = {}
+    for code in range(0x80, 0x2100):
+        ch = chr(code)
+        if ch in _SPECIAL:
+            table[code] = _SPECIAL[ch]
+            continue
+        base = unicodedata.normalize("NFD", ch)
+        if len(base) > 1 and base[0].isascii() and all(unicodedata.combining(c) for c in base[1:]):
+            table[code] = base[0]
+    for ch, rep in _SPECIAL.items():
+        table[ord(ch)] = rep
+    return table
+
+
+def fold(text: str) -> str:
+    """Accent-fold ``text`` without changing its length (offsets stay valid)."""
+    return text.translate(_fold_table())
+
+
+def norm_key(text: str) -> str:
+    """Key under which an alias is looked up: folded, lowercased, letters and digits only."""
+    return re.sub(r"[^0-9a-z]", "", fold(text).lower())
+
+
+def _alias_pattern(alias: str) -> str:
+    """Regex for one alias: spaces, hyphens and apostrophes are flexible."""
+    parts = re.split(r"([\s\-']+)", fold(alias).strip())
+    out = []
+    for part in parts:
+        if not part:
+            continue
+        if part.isspace() or set(part) <= set(" \t-'"):
+            out.append(r"['\s\-]*" if "'" in part else r"[\s\-]+")
+        else:
+            out.append(re.escape(part))
+    return "".join(out)
+
+
+@dataclass
+class Actor:
+    """A target: its canonical name, aliases (any case) and acronyms (exact case)."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    acronyms: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Mention:
+    """One alias occurrence: character span in the text and the actor's name."""
+
+    start: int
+    end: int
+    target: str
+    demonym: bool = False
+
+
+class Gazetteer:
+    """The actors and one compiled regex that finds all their mentions."""
+
+    def __init__(self, actors: list[Actor]) -> None:
+        self.actors: dict[str, Actor] = {}
+        for actor in actors:
+            self.add(actor)
+        self._regex: re.Pattern[str] | None = None
+
+    def add(self, actor: Actor) -> None:
+        """Add an actor, or merge aliases into the actor of the same name."""
+        known = self.actors.get(actor.name)
+        if known is None:
+            known = self.actors[actor.name] = Actor(actor.name)
+        for alias in [actor.name, *actor.aliases]:
+            if alias and alias not in known.aliases:
+                known.aliases.append(alias)
+        for acro in actor.acronyms:
+            if acro and acro not in known.acronyms:
+                known.acronyms.append(acro)
+        for person in actor.people:
+            if person and person not in known.people:
+                known.people.append(person)
+        self._regex = None
+
+    def _build(self) -> re.Pattern[str]:
+        self._keys: dict[str, list[str]] = {}
+        self._acro: dict[str, list[str]] = {}
+        self._people: dict[str, str] = {}
+        loose: set[str] = set()
+        exact: set[str] = set()
+        for actor in self.actors.values():
+            for alias in [*actor.aliases, *actor.people]:
+                key = norm_key(alias)
+                if key:
+                    names = self._keys.setdefault(key, [])
+                    if actor.name not in names:
+                        names.append(actor.name)
+                    loose.add(_alias_pattern(alias))
+            for person in actor.people:
+                self._people.setdefault(norm_key(person), actor.name)
+            for acro in actor.acronyms:
+                self._acro.setdefault(fold(acro), []).append(actor.name)
+                exact.add(re.escape(fold(acro)))
+        pats = sorted(loose, key=len, reverse=True)
+        alts = []
+        if pats:
+            alts.append("(?i:" + "|".join(pats) + ")")
+        if exact:
+            alts.append("(?:" + "|".join(sorted(exact, key=len, reverse=True)) + ")")
+        if not alts:
+            return re.compile(r"(?!x)x")
+        return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = self._build()
+        return self._regex
+
+    def find(self, folded: str, only: set[str] | None = None) -> list[Mention]:
+        """All mentions in already-folded text (see ``fold``), optionally of some targets."""
+        regex = self.regex
+        out = []
+        for m in regex.finditer(folded):
+            word = m.group(0)
+            names = self._acro.get(word) or self._keys.get(norm_key(word)) or []
+            for name in names:
+                if only is None or name in only:
+                    out.append(Mention(m.start(), m.end(), name, word[:1].islower()))
+        return out
+
+    def resolve(self, target: str) -> str:
+        """Canonical name for ``target`` (a name or an alias); people and unknown names
+        become targets of their own (a leader is not his state)."""
+        target = target.strip()
+        if target in self.actors:
+            return target
+        key = norm_key(target)
+        for actor in self.actors.values():
+            if norm_key(actor.name) == key:
+                return actor.name
+        if self._regex is None:
+            self._build()
+        if key not in self._people:
+            names = self._keys.get(key) or self._acro.get(fold(target))
+            if names:
+                return names[0]
+        self.add(person_actor(target))
+        return target
+
+
+def person_actor(name: str) -> Actor:
+    """An ad-hoc target: the name itself, its last name (with particles) and a hashtag form."""
+    words = name.split()
+    aliases = [name]
+    if len(words) > 1:
+        last = [words[-1]]
+        i = len(words) - 2
+        while i > 0 and words[i].lower() in _PARTICLES:
+            last.insert(0, words[i])
+            i -= 1
+        family = " ".join(last)
+        if len(norm_key(family)) >= 3:
+            aliases.append(family)
+        aliases.append("".join(words))
+    return Actor(name, aliases)
+
+
+def _actors_from_json(data: Any, source: str) -> list[Actor]:
+    items = data.get("actors", data) if isinstance(data, dict) else data
+    if isinstance(items, dict):  # {"Name": ["alias", ...]}
+        items = [{"name": k, "aliases": v} for k, v in items.items()]
+    if not isinstance(items, list):
+        raise UsageError(f"{source}: expected a list of actors or {{\"actors\": [...]}}")
+    actors = []
+    for n, item in enumerate(items, 1):
+        if isinstance(item, str):
+            actors.append(Actor(item, []))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise UsageError(f"{source}: actor {n} needs a \"name\" string")
+        aliases = item.get("aliases", [])
+        acronyms = item.get("acronyms", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise UsageError(f"{source}: actor {n} ({item['name']}): \"aliases\" must be a list of strings")
+        if not isinstance(acronyms, list) or not all(isinstance(a, str) for a in acronyms):
+            raise UsageError(f"{source}: actor {n} ({item['name']}): \"acronyms\" must be a list of strings")
+        people = item.get("people", [])
+        if not isinstance(people, list) or not all(isinstance(a, str) for a in people):
+            raise UsageError(f"{source}: actor {n} ({item['name']}): \"people\" must be a list of strings")
+        actors.append(Actor(item["name"], list(aliases), list(acronyms), list(people)))
+    return actors
+
+
+def read_targets_file(path: str) -> list[Actor]:
+    """Actors from a JSON or TOML file (TOML needs Python 3.11+: tomllib)."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read targets file ({exc.strerror or exc})") from None
+    if p.suffix.lower() == ".toml":
+        try:
+            import tomllib
+        except ImportError:  # pragma: no cover - Python 3.10
+            raise UsageError(f"{path}: TOML targets need Python 3.11+; use JSON") from None
+        try:
+            data: Any = tomllib.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"{path}: not valid TOML ({exc})") from None
+    else:
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise UsageError(f"{path}: not valid JSON ({exc})") from None
+    return _actors_from_json(data, path)
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[Actor, ...]:
+    text = resources.files("sahelcli.data").joinpath("actors.json").read_text(encoding="utf-8")
+    return tuple(_actors_from_json(json.loads(text), "actors.json"))
+
+
+def load_gazetteer(extra_file: str | None = None, extra_targets: tuple[str, ...] | list[str] = ()) -> Gazetteer:
+    """The shipped actors, plus a user file and ad-hoc target names."""
+    gaz = Gazetteer([Actor(a.name, list(a.aliases), list(a.acronyms), list(a.people)) for a in _shipped()])
+    if extra_file:
+        for actor in read_targets_file(extra_file):
+            gaz.add(actor)
+    for name in extra_targets:
+        gaz.resolve(name)
+    return gaz

@@ -1,0 +1,130 @@
+"""Stance cues and polarity words, compiled once per language into one regex.
+
+Two sources, both shipped as JSON in ``sahelcli/data``:
+- ``stance-lexicon-cues.json``: news cues written for this project (accuse,
+  condemn, invasion, partner, welcome...), each with a *kind* saying whom it
+  hurts or helps (the doer, the one it is aimed at, or anyone near it);
+- ``stance-lexicon-fr.json`` / ``-en.json``: general polarity words
+  (textblob-fr, public domain; VADER, MIT), used with a small weight.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+#: Weight of a general polarity word relative to a news cue.
+POLARITY_WEIGHT = 0.35
+#: How each kind treats the actor by role: (agent, patient, unknown) multipliers; sign from kind.
+ROLE_EFFECT = {
+    "harm": (-1.0, 0.0, -0.5),
+    "blame": (0.0, -1.0, -0.8),
+    "blame_weak": (0.0, -1.0, -0.5),
+    "neg": (-1.0, -1.0, -1.0),
+    "help": (1.0, 0.5, 0.8),
+    "praise": (0.3, 1.0, 0.8),
+    "pos": (1.0, 1.0, 1.0),
+    "polarity": (1.0, 1.0, 1.0),
+}
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue entry: its kind (see ``ROLE_EFFECT``) and weight (positive number)."""
+
+    kind: str
+    weight: float
+
+
+@dataclass
+class Lexicon:
+    """Everything the tagger needs for one language."""
+
+    regex: re.Pattern[str]
+    exact: dict[str, Cue]
+    prefixes: dict[str, Cue]
+    negators: frozenset[str]
+    intensifiers: frozenset[str]
+    passive: frozenset[str]
+    agent_markers: frozenset[str]
+
+    def lookup(self, matched: str) -> Cue | None:
+        """The cue a regex match stands for: exact form first, then the longest prefix."""
+        key = " ".join(matched.lower().split())
+        cue = self.exact.get(key)
+        if cue is not None:
+            return cue
+        for k in range(len(key), 2, -1):
+            cue = self.prefixes.get(key[:k])
+            if cue is not None:
+                return cue
+        return None
+
+
+def _read(name: str) -> Any:
+    return json.loads(resources.files("sahelcli.data").joinpath(name).read_text(encoding="utf-8"))
+
+
+_END = ""  # trie key marking "a form ends here"
+
+
+def _trie_regex(forms: list[str]) -> str:
+    """One regex for many forms, as a character trie (fast in ``re``: no long alternation)."""
+    trie: dict[str, Any] = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[_END] = {}
+    return _node_regex(trie)
+
+
+def _node_regex(node: dict[str, Any]) -> str:
+    ends = _END in node
+    star = "*" in node
+    branches = []
+    for ch in sorted(k for k in node if k not in (_END, "*")):
+        atom = r"\s+" if ch == " " else re.escape(ch)
+        branches.append(atom + _node_regex(node[ch]))
+    if star:
+        branches.append(r"\w*")
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends and not star:
+        body = "(?:" + body + ")?"
+    return body
+
+
+@lru_cache(maxsize=4)
+def get_lexicon(lang: str) -> Lexicon:
+    """The compiled lexicon for ``lang`` (``fr`` for anything but ``en``)."""
+    lang = "en" if lang == "en" else "fr"
+    cues = _read("stance-lexicon-cues.json")
+    exact: dict[str, Cue] = {}
+    prefixes: dict[str, Cue] = {}
+    polarity = _read(f"stance-lexicon-{lang}.json")["polarity"]
+    for word, value in polarity.items():
+        exact[word] = Cue("polarity", float(value) * POLARITY_WEIGHT)
+    for kind, group in cues[lang].items():
+        cue = Cue(kind, float(group["w"]))
+        for form in group["cues"]:
+            if form.endswith("*"):
+                prefixes[form[:-1]] = cue
+            else:
+                exact[" ".join(form.split())] = cue
+    forms = list(exact) + [p + "*" for p in prefixes]
+    regex = re.compile(r"(?<![\w])" + _trie_regex(forms) + r"(?![\w])", re.IGNORECASE)
+    return Lexicon(
+        regex=regex,
+        exact=exact,
+        prefixes=prefixes,
+        negators=frozenset(cues["negators"][lang]),
+        intensifiers=frozenset(cues["intensifiers"][lang]),
+        passive=frozenset(cues["passive"][lang]),
+        agent_markers=frozenset(cues["agent_markers"][lang]),
+    )

@@ -1,0 +1,188 @@
+"""The default stance tagger: news cues anchored on the sentences that mention a target.
+
+Only sentences that mention a target are read. In each, every cue (accuse,
+invasion, partner, welcome, ...) is attached to the nearest mention of each
+target in the sentence and weighed by:
+- the actor's role: a *harm* cue hurts the one who does it, not its victim
+  ("l'invasion de l'Ukraine par la Russie"); a *blame* cue hurts the one it is
+  aimed at ("Zelensky a accusé la Russie"); see ``lexicon.ROLE_EFFECT``;
+- distance: cues next to the mention weigh more;
+- negation (flips and dampens) and intensifiers.
+The article's label needs enough evidence on one side and a clear balance:
+neutral is the answer when cues are weak or cancel out; favor needs clear
+positive cues.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from sahelcli.stance.gazetteer import Gazetteer, Mention, fold
+from sahelcli.stance.lexicon import ROLE_EFFECT, Lexicon, get_lexicon
+
+_WORD = re.compile(r"\w+")
+
+#: Title sentences weigh more: they say what the article is about.
+TITLE_WEIGHT = 1.5
+#: Words after which a cue's pull has halved.
+HALF_DISTANCE = 5.0
+#: Smoothing in score = (pos - neg) / (pos + neg + SMOOTH): little evidence -> near 0.
+SMOOTH = 1.5
+#: Thresholds on the score and the evidence on the winning side.
+AGAINST_SCORE, AGAINST_MIN = -0.4, 2.0
+FAVOR_SCORE, FAVOR_MIN = 0.5, 3.0
+#: Positive evidence counts for less than negative in news (politeness, diplomatic wording).
+POS_DISCOUNT = 0.8
+
+
+@dataclass
+class TargetEvidence:
+    """What the tagger gathered about one target in one article."""
+
+    target: str
+    mentions: int = 0
+    pos: float = 0.0
+    neg: float = 0.0
+    sentences: list[tuple[float, str]] = field(default_factory=list)
+
+    def score(self) -> float:
+        pos = self.pos * POS_DISCOUNT
+        return (pos - self.neg) / (pos + self.neg + SMOOTH)
+
+    def label(self) -> str:
+        score = self.score()
+        if score <= AGAINST_SCORE and self.neg >= AGAINST_MIN:
+            return "against"
+        if score >= FAVOR_SCORE and self.pos * POS_DISCOUNT >= FAVOR_MIN:
+            return "favor"
+        return "neutral"
+
+    def as_dict(self, evidence: int = 2) -> dict[str, object]:
+        label = self.label()
+        if label == "neutral":
+            chosen = [s for _, s in self.sentences[:evidence]]
+        else:
+            sign = 1.0 if label == "favor" else -1.0
+            ranked = sorted(self.sentences, key=lambda item: -sign * item[0])
+            chosen = [s for v, s in ranked if v * sign > 0][:evidence]
+        return {
+            "target": self.target,
+            "label": label,
+            "score": round(self.score(), 3),
+            "mentions": self.mentions,
+            "evidence": chosen,
+        }
+
+
+def _role(words: list[str], lex: Lexicon, m_lo: int, m_hi: int, c_lo: int, c_hi: int,
+          demonym: bool, kind: str) -> int:
+    """0 agent, 1 patient, 2 unknown: who does the cue's action, as far as word order tells."""
+    if c_lo >= m_hi:  # cue after the mention
+        gap = c_lo - m_hi
+        between = words[m_hi:c_lo]
+        if any(w in lex.passive for w in words[max(m_hi, c_lo - 2):c_lo]):
+            return 1
+        if kind.startswith("blame") and gap <= 2 and words[c_lo].endswith(("e", "es", "s")):
+            return 1  # "la Russie, accusée de ..." (participle)
+        if any(w in lex.agent_markers for w in between):
+            return 2
+        return 0 if gap <= 8 else 2
+    gap = m_lo - c_hi  # cue before the mention
+    between = words[c_hi:m_lo]
+    if any(w in lex.agent_markers for w in between) and gap <= 6:
+        return 0  # "... par la Russie"
+    if demonym and gap <= 1:
+        return 0  # "l'invasion russe", "des frappes russes"
+    return 1 if gap <= 6 else 2
+
+
+def _sentence(folded: str, mentions: list[Mention], lex: Lexicon, weight: float,
+              wanted: set[str] | None) -> dict[str, float]:
+    """Signed contribution of one sentence to each target it mentions."""
+    found = list(_WORD.finditer(folded))
+    spans = [w.start() for w in found]
+    words = [w.group(0).lower() for w in found]
+    if not words:
+        return {}
+    placed = []  # (target, first word, last word + 1, demonym)
+    for m in mentions:
+        lo = max(bisect_right(spans, m.start) - 1, 0)
+        hi = max(bisect_right(spans, m.end - 1), lo + 1)
+        placed.append((m.target, lo, hi, m.demonym))
+    taken = [(m.start, m.end) for m in mentions]
+    out: dict[str, float] = {}
+    for cm in lex.regex.finditer(folded):
+        if any(s < cm.end() and cm.start() < e for s, e in taken):
+            continue  # the cue is part of a name ("Alliance des États du Sahel")
+        cue = lex.lookup(cm.group(0))
+        if cue is None:
+            continue
+        c_lo = max(bisect_right(spans, cm.start()) - 1, 0)
+        c_hi = max(bisect_right(spans, cm.end() - 1), c_lo + 1)
+        mod = 1.0
+        before = words[max(0, c_lo - 3):c_lo]
+        if any(w in lex.negators for w in before):
+            mod = -0.5
+        if any(w in lex.intensifiers for w in words[max(0, c_lo - 2):c_lo]):
+            mod *= 1.5
+        sign = -1.0 if cue.kind in ("harm", "blame", "blame_weak", "neg") else 1.0
+        nearest: dict[str, tuple[int, int, int, bool]] = {}
+        for target, lo, hi, demonym in placed:
+            if wanted is not None and target not in wanted:
+                continue
+            dist = lo - c_hi if lo >= c_hi else max(c_lo - hi, 0)
+            if target not in nearest or dist < nearest[target][0]:
+                nearest[target] = (dist, lo, hi, demonym)
+        for target, (dist, lo, hi, demonym) in nearest.items():
+            role = _role(words, lex, lo, hi, c_lo, c_hi, demonym, cue.kind)
+            effect = ROLE_EFFECT[cue.kind][role]
+            if effect == 0.0:
+                continue
+            value = sign * abs(effect) * cue.weight * mod * weight / (1.0 + dist / HALF_DISTANCE)
+            out[target] = out.get(target, 0.0) + value
+    return out
+
+
+def tag_article(text: str, sentences: list[dict[str, int]], title: str | None, lang: str | None,
+                gaz: Gazetteer, wanted: set[str] | None = None) -> list[TargetEvidence]:
+    """Evidence for every target mentioned (or only ``wanted`` ones, mentioned or not)."""
+    lex = get_lexicon(lang or "fr")
+    found: dict[str, TargetEvidence] = {}
+    segments: list[tuple[str, str, list[Mention], float]] = []
+    if title:
+        ftitle = fold(title)
+        tm = gaz.find(ftitle, wanted)
+        if tm:
+            segments.append((title, ftitle, tm, TITLE_WEIGHT))
+    folded = fold(text)
+    mentions = gaz.find(folded, wanted)
+    if mentions:
+        starts = [s["start"] for s in sentences] or [0]
+        ends = [s["end"] for s in sentences] or [len(text)]
+        by_sentence: dict[int, list[Mention]] = {}
+        for m in mentions:
+            i = max(bisect_right(starts, m.start) - 1, 0)
+            by_sentence.setdefault(i, []).append(m)
+        for i, ms in sorted(by_sentence.items()):
+            lo, hi = starts[i], max(ends[i], max(m.end for m in ms))
+            shifted = [Mention(m.start - lo, m.end - lo, m.target, m.demonym) for m in ms]
+            segments.append((text[lo:hi], folded[lo:hi], shifted, 1.0))
+    for original, fsent, ms, weight in segments:
+        for m in ms:
+            found.setdefault(m.target, TargetEvidence(m.target)).mentions += 1
+        contrib = _sentence(fsent, ms, lex, weight, wanted)
+        said = " ".join(original.split())
+        for target in {m.target for m in ms}:
+            value = contrib.get(target, 0.0)
+            ev = found[target]
+            if value > 0:
+                ev.pos += value
+            else:
+                ev.neg -= value
+            ev.sentences.append((value, said))
+    if wanted:
+        for name in wanted:
+            found.setdefault(name, TargetEvidence(name))
+    return sorted(found.values(), key=lambda ev: (-ev.mentions, ev.target))
