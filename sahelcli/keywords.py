@@ -67,7 +67,9 @@ STOP_MIN_DF_RATIO = 0.05
 TITLE_WEIGHT = 3.0
 POSITION_WEIGHT = 1.0
 POSITION_SCALE = 0.1
-LENGTH_BONUS = 0.25
+LENGTH_BONUS = 0.0
+#: A phrase seen once and never in the background is seldom a set phrase.
+UNSEEN_PHRASE_WEIGHT = 0.5
 SPREAD_BONUS = 0.5
 SUBSUMED_SHARE = 0.67
 
@@ -173,9 +175,14 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
             kind = _LINK
         elif prev_kind == _LINK and norm in articles:
             kind = _ARTICLE
-        elif norm in stops and not (first_char.isupper() and not initial and len(norm) > 2):
+        elif norm in stops and not (first_char.isupper() and not initial and len(norm) > 2
+                                    and prev_kind != _STOP):
             kind = _STOP
         elif len(norm) < 2 and not first_char.isupper():
+            kind = _STOP
+        elif lang == "fr" and not first_char.isupper() and _finite_verb(
+            text[start:end].lower(), norm, tok["lemma"]
+        ):
             kind = _STOP
         else:
             kind = _WORD
@@ -189,6 +196,22 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
         prev_end = end
         prev_kind = kind
     return seq
+
+
+_VERB_LEMMA_ENDS = ("er", "ir", "re", "oir")
+_PARTICIPLE_ENDS = ("é", "ée", "és", "ées", "i", "ie", "is", "ies", "u", "ue", "us", "ues")
+
+
+def _finite_verb(lower: str, norm: str, lemma: str) -> bool:
+    """A French conjugated verb or -ant form ("exige", "augmentera", "visant").
+
+    Such words end noun phrases ("Frères musulmans | exige"); the lemmatiser
+    prefers the noun for ambiguous forms ("attaque", "hausse"), and past
+    participles stay ("papillons mutés").
+    """
+    if not lemma.endswith(_VERB_LEMMA_ENDS) or _fold(lemma) == norm:
+        return False
+    return not lower.endswith(_PARTICIPLE_ENDS)
 
 
 def _chunks(seq: _Seq) -> Iterator[list[int]]:
@@ -309,6 +332,8 @@ def _score(cand: Candidate, model: IdfModel, n_words: int) -> float:
     tf = cand.count + TITLE_WEIGHT * cand.title_count
     position = 1.0 + POSITION_WEIGHT / (1.0 + cand.first / max(POSITION_SCALE * n_words, 1.0))
     length = 1.0 + LENGTH_BONUS * (cand.words - 1)
+    if cand.words > 1 and cand.count + cand.title_count < 2 and cand.key not in model.df:
+        length *= UNSEEN_PHRASE_WEIGHT
     spread = 1.0 + SPREAD_BONUS * (cand.last - cand.first) / max(n_words, 1)
     return tf * _phrase_idf(cand, model) * position * length * spread
 
