@@ -1,14 +1,27 @@
 """Sentence splitting, tokens, normalisation, lemmas and stop words.
 
-French first (UD conventions: elision ``l'`` as its own token, ``-t-il`` split
-from the verb, ``1 000`` and ``aujourd'hui`` kept whole), English second.
+French first, following Universal Dependencies (UD French-GSD) conventions so
+that figures can be checked against treebanks: elision ``l'`` is its own token,
+``-t-il`` is split from the verb, ``1 000``, ``1999-2009``, ``aujourd'hui`` and
+``c'est-à-dire`` stay whole, ``du``/``au`` are one token. English second.
 Offsets always point into the record's ``text``, which is never altered.
-Lemmas come from simplemma (fed our tokens), stop words from stopwords-iso.
+
+Lemmas come from simplemma (fed our own tokens) plus general rules that a
+dictionary lookup cannot know: closed-class UD conventions (``il`` -> ``lui``,
+``se`` -> ``soi``), a little context (``le`` pronoun vs determiner, a verb after
+a subject clitic or an auxiliary, a noun after a determiner) and casing
+(sentence-initial capitals are dropped, proper nouns keep theirs). Stop words
+come from stopwords-iso (MIT).
+
+Speed matters (every stage stands on this): one compiled regex finds tokens,
+a per-form cache returns (norm, lemma, stop, flags), and only the few tokens
+whose flags ask for it are looked at again for sentence ends and context.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
@@ -19,51 +32,168 @@ from sahelcli.records import Record
 
 Span = dict[str, int]
 Token = dict[str, Any]
+Info = tuple[str, str, bool, int]  # norm, lemma, stop, flags
+
+# --------------------------------------------------------------------------- word lists
 
 _APOS = "'’"
 _HYPHENS = "-‐‑"
 
-# Words whose apostrophe or hyphen is part of the word.
+# Words whose apostrophe or hyphen is part of the word (UD French keeps them whole).
 _WHOLE_WORDS = frozenset(
-    """aujourd'hui quelqu'un quelqu'une quelques-uns quelques-unes presqu'île presqu'îles
-    prud'homme prud'hommes entr'ouvert c'est-à-dire""".replace("'", "'").split()
+    """aujourd'hui quelqu'un quelqu'une presqu'île presqu'îles prud'homme prud'hommes
+    prud'homal prud'homale entr'ouvert c'est-à-dire d'abord-là l'on""".split()
 )
-_ELISIONS = ("jusqu", "lorsqu", "puisqu", "quoiqu", "quelqu", "qu", "l", "d", "j", "n", "s", "c", "m", "t")
+_ELISIONS = frozenset(
+    "jusqu lorsqu puisqu quoiqu quelqu qu l d j n s c m t".split()
+)
 _CLITICS = frozenset(
     "je tu il elle on nous vous ils elles ce ci moi toi lui leur le la les en y là".split()
 )
 _CLITIC_KEEP = frozenset(
     "rendez-vous vis-à-vis peut-être c'est-à-dire celui-ci celui-là celle-ci celle-là ceux-ci "
-    "ceux-là celles-ci celles-là là-bas ci-dessus ci-dessous ci-joint ci-après".split()
+    "ceux-là celles-ci celles-là là-bas là-dessus là-dessous là-haut ci-dessus ci-dessous "
+    "ci-joint ci-jointe ci-après ci-contre ci-devant va-et-vient qu'en-dira-t-on "
+    "m'as-tu-vu sot-l'y-laisse".split()
 )
-_FR_ABBREV = frozenset(
-    """m mm mme mmes mlle mlles dr pr me mgr st ste av apr bd cf etc ex fig no p pp vol chap
-    art env tél tel gén gal col cdt lt cne adj sgt prof vs hab jr sr éd ed coll min max
-    mr mrs ms inc ltd co corp dept est approx""".split()
+# Abbreviations whose period belongs to the word (French and English news).
+_ABBREV = frozenset(
+    """m mm mme mmes mlle mlles dr drs pr me mgr st ste sts av apr bd cf etc ex fig no nos p pp
+    vol chap art env tél tel gén gal col cdt lt cne adj sgt prof vs hab jr sr éd ed coll
+    min max mr mrs ms inc ltd co corp dept approx jan janv fév févr avr juil sept oct nov déc
+    dec feb aug sep mt ft gov sen rep vol ca cie éds eds resp ibid op cit""".split()
 )
-_NOT_FINAL_ABBREV = frozenset(
-    "m mm mme mmes mlle mlles dr pr me mgr st ste cf p pp av ex no mr mrs ms prof gén gal col".split()
+# Titles before a name: never the end of a sentence.
+_TITLES = frozenset(
+    "m mm mme mmes mlle mlles dr drs pr me mgr st ste sts mr mrs ms prof gén gal col cdt lt "
+    "cne sgt adj sen rep gov mt".split()
+)
+# Ordinal suffixes kept with their number: 1er, 2e, XXe is a word anyway.
+_ORDINAL = re.compile(r"\d+(?:er|re|ère|ers|res|ères|e|es|ème|èmes|eme|emes|è|nd|nde|nds|ndes"
+                      r"|st|nd|rd|th|ᵉ|ᵉʳ|ʳᵉ)")
+_ALNUM_RUN = re.compile(r"\d+|[^\W\d_]+|_+")
+
+_TLDS = (
+    "fr|com|org|net|info|gov|edu|int|io|eu|uk|be|ch|ca|de|es|it|us|ml|bf|ne|sn|ci|tg|bj|mr|td"
+    "|dz|ma|tn|cm|ga|cd|cg|gn|africa|news|tv|html?|php|pdf|jpe?g|png"
 )
 
 _TOKEN_RE = re.compile(
-    r"""
-    (?P<url>(?:https?://|www\.)[^\s<>«»"“”]+)
+    rf"""
+    (?P<w>[^\W\d_]+)(?![\w'’\-‐‑.@/:&°])
+  | (?P<url>(?:https?://|ftp://|www\.)[^\s<>«»"“”]+)
   | (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
-  | (?P<tag>[#@][^\W_][\w-]*)
-  | (?P<elision>(?:[Jj]usqu|[Ll]orsqu|[Pp]uisqu|[Qq]uoiqu|[Qq]u|[LlDdJjNnSsCcMmTt])['’](?=[^\W\d_]))
-  | (?P<initials>(?:[^\W\d_]\.-?){2,}(?![^\W\d_]))
-  | (?P<num>(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)
-      | \d+(?:[.,]\d+)*(?:er|re|ère|ème|èmes|eme|e|es|ers|res|nd|nde|st|th|rd|d)?(?![^\W_]))
-  | (?P<word>\w+(?:['’\-‐‑]\w+)*['’]?)
-  | (?P<ellipsis>\.\.\.+|…)
-  | (?P<punct>[^\w\s])
+  | (?P<tag>(?<!\w)[#@][^\W_][\w-]*)
+  | (?P<dom>\w[\w-]*(?:\.[\w-]+)*\.(?:{_TLDS})(?!\w|\.\w))
+  | (?P<num>(?:(?<![\w)\].,%])[+\-−](?=\d))?
+        (?:\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?!\d)(?:,\d+)?
+        | \d+(?:[.,]\d+)+
+        | \d+(?:[\-‐‑]\w+)+
+        | \d+)
+        (?![^\W_]))
+  | (?P<alnum>\d+[^\W\d_]\w*)
+  | (?P<ini>[^\W\d_](?:\.-?[^\W\d_])+\.?(?!\w))
+  | (?P<no>[nN]°)
+  | (?P<cw>\w+(?:['’\-‐‑/&]\w+)*['’]?)
+  | (?P<ell>\.{{2,}}|…)
+  | (?P<dash>--+)
+  | (?P<p>\S)
     """,
     re.VERBOSE,
 )
-_EN_CONTRACTION = re.compile(r"(?i)(n't|'s|'re|'ve|'ll|'d|'m|’s|’re|’ve|’ll|’d|’m|n’t)$")
-_TERMINAL = frozenset(".!?…")
-_CLOSING = frozenset("»”\"')]’")
-_OPENING = frozenset("«“\"([‘-–—")
+_EN_CONTRACTION = re.compile(r"(?i)(n['’]t|['’](?:s|re|ve|ll|d|m))$")
+_TERMINAL_CHARS = frozenset(".!?…")
+_CLOSING = frozenset(["»", "”", ")", "]", "’", "›", "'"])
+_OPENING = frozenset("«“\"([‘-–—‹")
+
+# --------------------------------------------------------------------------- lemma conventions
+
+# UD French closed-class lemmas (pronouns, determiners, contractions).
+_FR_CLOSED = {
+    "il": "lui", "elle": "lui", "ils": "eux", "elles": "eux", "lui": "lui", "eux": "eux",
+    "se": "soi", "s'": "soi", "soi": "soi", "je": "moi", "j'": "moi", "me": "moi",
+    "m'": "moi", "moi": "moi", "tu": "toi", "te": "toi", "t'": "toi", "toi": "toi",
+    "nous": "nous", "vous": "vous", "on": "on", "l'on": "on", "y": "y", "en": "en",
+    "le": "le", "la": "le", "l'": "le", "les": "le", "un": "un", "une": "un", "des": "un",
+    "du": "de+le", "au": "à+le", "aux": "à+les", "auquel": "à+lequel", "auxquels": "à+lesquels",
+    "auxquelles": "à+lesquelles", "duquel": "de+lequel", "desquels": "de+lesquels",
+    "desquelles": "de+lesquelles",
+    "de": "de", "d'": "de", "ce": "ce", "cet": "ce", "cette": "ce", "ces": "ce", "c'": "ce",
+    "leur": "son", "leurs": "son", "n'": "ne", "qu'": "que", "jusqu'": "jusque",
+    "lorsqu'": "lorsque", "puisqu'": "puisque", "quoiqu'": "quoique", "quelqu'": "quelque",
+    "quelques": "quelque", "certains": "certain", "certaines": "certain", "certaine": "certain",
+    "aucune": "aucun", "aucuns": "aucun", "aucunes": "aucun", "nul": "nul", "nulle": "nul",
+    "tous": "tout", "toute": "tout", "toutes": "tout", "quels": "quel", "quelle": "quel",
+    "quelles": "quel", "celle": "celui", "ceux": "celui", "celles": "celui",
+    "lequel": "lequel", "laquelle": "lequel", "lesquels": "lequel", "lesquelles": "lequel",
+    "aujourd'hui": "aujourd'hui", "c'est-à-dire": "c'est-à-dire",
+}  # fmt: skip
+_SUBJECT = frozenset(
+    "je j' tu il elle on nous vous ils elles ne n' qui -je -tu -il -elle -on -nous -vous -ils "
+    "-elles -t-il -t-elle -t-on".split()
+)
+_AUX_FINITE = frozenset(
+    """a ai as avons avez ont avait avais avions aviez avaient aura auras aurons aurez auront
+    aurait aurais aurions auriez auraient eut eurent est es sommes êtes sont était étais étions
+    étiez étaient sera seras serons serez seront serait seraient fut furent""".split()
+)
+_AUX_ALL = _AUX_FINITE | frozenset("été avoir être ayant étant eu".split())
+_VERB_TRIGGER = frozenset(
+    "je j' tu il elle on ils elles ne n' se s' me m' te t' qui".split()
+)
+_SKIP_ADV = frozenset(
+    """pas plus jamais déjà également aussi bien toujours encore souvent ensuite alors enfin
+    rien notamment donc ainsi beaucoup peu guère point vite mieux effectivement longtemps
+    finalement récemment officiellement désormais très y en""".split()
+)
+_DETERMINERS = frozenset(
+    """un une son sa ses mon ma mes ton ta tes notre nos votre vos leurs cette cet ces du au
+    aux des chaque plusieurs quelques""".split()
+)
+_PLURAL_DETS = frozenset("les des ses mes tes nos vos leurs ces aux plusieurs quelques".split())
+_PRE_ADJ_PLURAL = frozenset(
+    """nombreux nombreuses autres nouveaux nouvelles grands grandes petits petites bons bonnes
+    beaux belles vrais vraies véritables multiples importants importantes graves fortes
+    jeunes vieux vieilles longues longs hauts hautes mauvais mauvaises premiers premières
+    violents violentes sérieux sérieuses""".split()
+)
+_NEGATION = frozenset("pas jamais guère point plus".split())
+_NOUN_BEFORE_EST = frozenset("l' le cet un son chaque ce nord sud".split())
+_PARTICIPLE_RULES = (
+    ("mises", "mettre"), ("mise", "mettre"), ("mis", "mettre"),
+    ("prises", "prendre"), ("prise", "prendre"), ("pris", "prendre"),
+    ("faites", "faire"), ("faite", "faire"), ("faits", "faire"), ("fait", "faire"),
+    ("duites", "duire"), ("duite", "duire"), ("duits", "duire"), ("duit", "duire"),
+    ("erte", "rir"), ("ertes", "rir"), ("erts", "rir"), ("ert", "rir"),
+    ("einte", "eindre"), ("eintes", "eindre"), ("eints", "eindre"), ("eint", "eindre"),
+    ("ainte", "aindre"), ("aints", "aindre"), ("aint", "aindre"),
+    ("ites", "ire"), ("ite", "ire"), ("its", "ire"), ("it", "ire"),
+    ("ées", "er"), ("ée", "er"), ("és", "er"), ("é", "er"),
+    ("ies", "ir"), ("ie", "ir"), ("is", "ir"), ("i", "ir"),
+    ("ues", "re"), ("ue", "re"), ("us", "re"), ("u", "re"),
+    ("ues", "ir"), ("ue", "ir"), ("us", "ir"), ("u", "ir"),
+)  # fmt: skip
+_FINITE_RULES = (
+    ("ent", "er"), ("es", "er"), ("e", "er"), ("ons", "er"), ("ez", "er"),
+    ("ait", "er"), ("aient", "er"), ("a", "er"), ("èrent", "er"),
+    ("it", "ir"), ("issent", "ir"), ("is", "ir"),
+)  # fmt: skip
+_VERB_ENDINGS = ("er", "ir", "re", "oir", "ïr")
+_EN_CLOSED = {"n't": "not", "n’t": "not", "'m": "be", "’m": "be", "'re": "be", "’re": "be",
+              "'ve": "have", "’ve": "have", "'ll": "will", "’ll": "will", "'d": "would",
+              "’d": "would", "'s": "'s", "’s": "'s", "ca": "can", "wo": "will"}  # fmt: skip
+
+# flags in the per-form cache
+F_CTX = 1  # lemma depends on neighbours (le/la/de/leur/s'/soit/est...) or triggers a rule
+F_CAP = 2  # capitalised: sentence-initial casing rule
+F_SENT = 4  # may end a sentence (. ! ? … ; : and abbreviations with a period)
+F_PRON = 8  # capitalised subject pronoun: may start a sentence without final punctuation
+F_QUOTE = 16  # straight double quote
+
+_CTX_FORMS = frozenset(
+    ["le", "la", "l'", "les", "leur", "de", "d'", "s'", "soit", "est", "été", "a"]
+) | _SUBJECT | _AUX_ALL | _VERB_TRIGGER | _DETERMINERS | _NEGATION
+_PRON_STARTERS = frozenset("il ils elle elles on je j'".split())
 
 
 # --------------------------------------------------------------------------- lexicon lookups
@@ -78,198 +208,510 @@ def stop_words(lang: str) -> frozenset[str]:
     folded = {unidecode(w).lower() for w in words}
     if lang == "fr":
         folded |= {e + "'" for e in _ELISIONS}
+        folded |= {"l'on", "-t-il", "-il", "-elle", "-on", "-ils", "-elles", "-ce", "-je"}
     return frozenset(folded)
 
 
-@lru_cache(maxsize=200_000)
-def _analyse(form: str, lang: str) -> tuple[str, str, bool]:
-    """(norm, lemma, stop) for a surface form; cached: news repeats its words."""
-    norm = unidecode(form).lower()
-    lemma = _lemmatize(form, lang)
-    return norm, lemma, norm in stop_words(lang)
+@lru_cache(maxsize=8)
+def _dictionary(lang: str) -> Any:
+    """simplemma's form -> lemma mapping (``get`` only), or an empty dict."""
+    try:
+        from simplemma.strategies.dictionaries.dictionary_factory import (
+            DEFAULT_DICTIONARY_FACTORY,
+        )
+
+        return DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+    except Exception:  # pragma: no cover - other simplemma layouts
+        return {}
 
 
-def _lemmatize(form: str, lang: str) -> str:
-    if not any(ch.isalpha() for ch in form):
-        return form
-    if lang not in SUPPORTED:
-        return form.lower()
+def _simplemma(form: str, lang: str) -> str:
     import simplemma
 
-    if lang == "fr" and form[-1] in _APOS:
-        return _FR_ELIDED_LEMMA.get(form[:-1].lower(), form.lower())
     try:
         return str(simplemma.lemmatize(form, lang=lang))
     except (ValueError, TypeError):
         return form.lower()
 
 
-_FR_ELIDED_LEMMA = {
-    "l": "le", "d": "de", "j": "je", "n": "ne", "s": "se", "c": "ce", "m": "me", "t": "te",
-    "qu": "que", "jusqu": "jusque", "lorsqu": "lorsque", "puisqu": "puisque",
-    "quoiqu": "quoique", "quelqu": "quelque",
-}  # fmt: skip
+def _is_verb_lemma(word: str, lang: str) -> bool:
+    """``word`` is an infinitive the dictionary knows as its own lemma."""
+    return word.endswith(_VERB_ENDINGS) and _dictionary(lang).get(word) == word
+
+
+def _base_lemma(form: str, lang: str) -> str:
+    """Context-free lemma of a lowercase-or-cased surface form."""
+    if lang == "fr":
+        low = form.lower().replace("’", "'")
+        closed = _FR_CLOSED.get(low)
+        if closed is not None:
+            return closed
+        if low[:1] == "-" and len(low) > 1:  # -t-il, -elle, -ce, -moi
+            part = low[3:] if low.startswith("-t-") else low[1:]
+            return _FR_CLOSED.get(part, part)
+        if form[-1] == "." and len(form) > 1:  # M. etc. A.E.S.: UD keeps the abbreviation
+            return form
+    elif lang == "en":
+        closed = _EN_CLOSED.get(form.lower())
+        if closed is not None:
+            return closed
+    lemma = _simplemma(form, lang)
+    if lang == "fr" and lemma != form and lemma.endswith("s") and len(lemma) > 3:
+        # simplemma sometimes returns a plural (différentes -> différents)
+        singular = lemma[:-1]
+        if _dictionary(lang).get(singular) == singular:
+            lemma = singular
+    return lemma
+
+
+def _capital_lemma(form: str, lang: str) -> str:
+    """Lemma of a capitalised word inside a sentence: proper nouns keep their capitals."""
+    low = form.lower()
+    if lang == "fr" and low.replace("’", "'") in _FR_CLOSED:
+        return _FR_CLOSED[low.replace("’", "'")]
+    if lang == "en" and low in ("i",):
+        return "I"
+    lemma = _simplemma(form, lang)
+    return lemma if lemma[:1].isupper() else form
+
+
+def _initial_lemma(form: str, lang: str) -> str:
+    """Lemma of a capitalised word that starts a sentence: a common word unless unknown."""
+    low = form.lower()
+    if lang == "fr":
+        key = low.replace("’", "'")
+        if key in _FR_CLOSED:
+            return _FR_CLOSED[key]
+        if form == "A":  # unaccented capital À
+            return "à"
+    dic = _dictionary(lang)
+    if dic.get(low) is None and dic.get(form) is None and not (form.isupper() and len(form) > 1):
+        base = _base_lemma(low, lang)  # simplemma may still know an inflection
+        return base if base != low else form
+    if form.isupper() and len(form) > 1:
+        return form if dic.get(low) is None else _base_lemma(low, lang)
+    return _base_lemma(low, lang)
+
+
+def _analyse(form: str, lang: str) -> Info:
+    """(norm, lemma, stop, flags) for a surface form."""
+    norm = unidecode(form).lower()
+    if not norm:  # symbols unidecode drops (emoji...)
+        norm = form.lower()
+    flags = 0
+    first = form[0]
+    if first in _TERMINAL_CHARS or first in ";:" or (form[-1] == "." and len(form) > 1):
+        flags |= F_SENT
+    if form == '"':
+        flags |= F_QUOTE
+    if not any(ch.isalpha() for ch in form):
+        return norm, form, False if lang == "und" else norm in stop_words(lang), flags
+    if lang not in SUPPORTED:
+        return norm, form.lower(), False, flags
+    low = form.lower().replace("’", "'")
+    if first.isupper():
+        flags |= F_CAP
+        if low in _PRON_STARTERS:
+            flags |= F_PRON
+        lemma = _capital_lemma(form, lang)
+    else:
+        lemma = _base_lemma(form, lang)
+    if lang == "fr" and low in _CTX_FORMS:
+        flags |= F_CTX
+    return norm, lemma, norm in stop_words(lang), flags
+
+
+_CACHES: dict[str, dict[str, Info]] = {}
+_CACHE_LIMIT = 400_000
+
+
+def _cache(lang: str) -> dict[str, Info]:
+    cache = _CACHES.get(lang)
+    if cache is None or len(cache) > _CACHE_LIMIT:
+        cache = _CACHES[lang] = {}
+    return cache
 
 
 # --------------------------------------------------------------------------- tokens
 
 
 def _split_word(word: str, start: int, lang: str) -> list[tuple[int, int]]:
-    """Split a coarse word match into UD-style tokens (elision, clitics, contractions)."""
+    """Split a word with ' - / into UD-style tokens (elision, clitics, contractions)."""
     lower = word.lower().replace("’", "'")
+    end = start + len(word)
     if lower in _WHOLE_WORDS or lower in _CLITIC_KEEP:
-        return [(start, start + len(word))]
-    spans: list[tuple[int, int]] = []
+        return [(start, end)]
     if lang == "en":
         m = _EN_CONTRACTION.search(word)
         if m and m.start() > 0:
-            return [(start, start + m.start()), (start + m.start(), start + len(word))]
-        return [(start, start + len(word))]
-    # French elision: l'Alliance, qu'il, jusqu'à (repeatable: qu'aujourd'hui)
+            return [(start, start + m.start()), (start + m.start(), end)]
+        return [(start, end)]
+    spans: list[tuple[int, int]] = []
     offset = 0
+    # French elision, repeatable: qu'aujourd'hui, jusqu'à, l'Alliance
     while True:
         rest = lower[offset:]
-        apos = _first_apostrophe(rest)
-        if apos <= 0 or apos == len(rest) - 1 and offset == 0 and rest[:apos] not in _ELISIONS:
+        apos = rest.find("'")
+        if apos <= 0 or rest[:apos] not in _ELISIONS or rest in _WHOLE_WORDS:
             break
-        head = rest[:apos]
-        if head not in _ELISIONS or rest in _WHOLE_WORDS or apos == len(rest) - 1 and offset:
+        if apos == len(rest) - 1:  # "l'" alone (before a space)
+            break
+        if rest[apos + 1 : apos + 2] in ("-", ""):
             break
         spans.append((start + offset, start + offset + apos + 1))
         offset += apos + 1
-        if offset >= len(word):
+    if offset:
+        rest = word[offset:]
+        if rest.lower().replace("’", "'") in _WHOLE_WORDS:
+            spans.append((start + offset, end))
             return spans
-    rest_start = start + offset
-    rest = word[offset:]
-    spans.extend(_split_clitics(rest, rest_start))
+    else:
+        rest = word
+    if "-" in rest or "‐" in rest or "‑" in rest:
+        spans.extend(_split_clitics(rest, start + offset))
+    else:
+        spans.append((start + offset, end))
     return spans
 
 
-def _first_apostrophe(text: str) -> int:
-    positions = [p for p in (text.find("'"), text.find("’")) if p >= 0]
-    return min(positions) if positions else -1
+_T_CLITIC = re.compile(r"[-‐‑]t[-‐‑](?:il|elle|on|ils|elles)$")
+_HYPHEN_SPLIT = re.compile(r"[-‐‑]")
 
 
 def _split_clitics(word: str, start: int) -> list[tuple[int, int]]:
-    """a-t-il -> a | -t-il ; dit-elle -> dit | -elle ; peut-être stays whole."""
+    """a-t-il -> a | -t-il ; Est-ce -> Est | -ce ; peut-être stays whole."""
     lower = word.lower()
-    if lower in _CLITIC_KEEP or not any(h in word for h in _HYPHENS):
+    if lower in _CLITIC_KEEP:
         return [(start, start + len(word))]
-    m = re.search(r"[-‐‑]t[-‐‑](il|elle|on|ils|elles)$", lower)
+    m = _T_CLITIC.search(lower)
     if m and m.start() > 0:
         return [(start, start + m.start()), (start + m.start(), start + len(word))]
-    parts = re.split(r"([-‐‑])", word)
-    # strip trailing clitic pronouns: donne-le-moi -> donne -le -moi
-    words = parts[0::2]
+    words = _HYPHEN_SPLIT.split(word)
     cut = len(words)
-    while cut > 1 and words[cut - 1].lower() in _CLITICS and words[0][:1].islower():
+    while cut > 1 and words[cut - 1].lower() in _CLITICS and words[cut - 1][:1].islower():
         cut -= 1
-    if cut == len(words):
+    if cut == len(words) or not words[0][:1].isalpha():
         return [(start, start + len(word))]
-    spans = []
-    head_len = len("".join(parts[: 2 * cut - 1]))
-    spans.append((start, start + head_len))
+    head_len = sum(len(w) for w in words[:cut]) + cut - 1
+    spans = [(start, start + head_len)]
     pos = start + head_len
-    for i in range(cut, len(words)):
-        length = 1 + len(words[i])
-        spans.append((pos, pos + length))
-        pos += length
+    for part in words[cut:]:
+        spans.append((pos, pos + 1 + len(part)))
+        pos += 1 + len(part)
     return spans
 
 
-def _raw_tokens(text: str, lang: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    append = spans.append
-    taken = 0  # end of the last abbreviation, whose period the regex also matched
+def _complex_word(text: str, word: str, start: int, lang: str) -> tuple[list[tuple[int, int]], int]:
+    """Spans of a word the fast path could not take, and how far it reaches."""
+    end = start + len(word)
+    if end < len(text) and text[end] == "." and word.isalpha() and (
+        word.lower() in _ABBREV or (len(word) == 1 and word.isupper())
+    ):
+        return [(start, end + 1)], end + 1  # M. Mme. etc. cf. and initials (J. K. Rowling)
+    last = word[-1]
+    if last in _APOS and (lang == "en" or word[:-1].lower() not in _ELISIONS):
+        # a trailing apostrophe is a quote mark, not an elision
+        head = word[:-1]
+        return _split_word(head, start, lang) + [(end - 1, end)], end
+    if "'" in word or "’" in word or "-" in word or "‐" in word or "‑" in word:
+        return _split_word(word, start, lang), end
+    return [(start, end)], end
+
+
+def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list[Info]]:
+    """Tokens, their forms, the indices of flagged tokens and their infos."""
+    cache = _cache(lang)
+    cget = cache.get
+    tokens: list[Token] = []
+    forms: list[str] = []
+    flagged: list[int] = []
+    infos: list[Info] = []
+    t_append = tokens.append
+    f_append = forms.append
+
+    def emit(s: int, e: int) -> None:
+        form = text[s:e]
+        info = cget(form)
+        if info is None:
+            info = cache[form] = _analyse(form, lang)
+        if info[3]:
+            flagged.append(len(forms))
+            infos.append(info)
+        t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
+        f_append(form)
+
+    taken = 0
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup
-        start, end = m.span()
-        if start < taken:
+        if kind == "w" or kind == "p":
+            form = m.group()
+            s = m.start()
+            if s < taken:
+                continue
+            info = cget(form)
+            if info is None:
+                info = cache[form] = _analyse(form, lang)
+            if info[3]:
+                flagged.append(len(forms))
+                infos.append(info)
+            t_append({"start": s, "end": s + len(form), "norm": info[0], "lemma": info[1],
+                      "stop": info[2]})
+            f_append(form)
             continue
-        if kind == "word":
-            word = m.group()
-            # an abbreviation swallows its period: M. Mme. etc. cf.
-            if end < len(text) and text[end] == "." and (
-                word.lower() in _FR_ABBREV or len(word) == 1 and word.isupper()
-            ):
-                append((start, end + 1))  # M. Mme. etc. cf. and initials (J. K. Rowling)
-                taken = end + 1
-                continue
-            if word[-1] in _APOS and (lang == "en" or word[:-1].lower() not in _ELISIONS):
-                # trailing apostrophe that is a quote mark, not an elision
-                spans.extend(_split_word(word[:-1], start, lang))
-                append((end - 1, end))
-                continue
-            if "'" in word or "’" in word or "-" in word or "‐" in word or "‑" in word:
-                spans.extend(_split_word(word, start, lang))
-            else:
-                append((start, end))
+        s, e = m.span()
+        if s < taken:
+            continue
+        if kind == "cw":
+            spans, reach = _complex_word(text, m.group(), s, lang)
+            taken = reach
+            for a, b in spans:
+                emit(a, b)
         elif kind == "url":
-            # trailing punctuation belongs to the sentence, not the URL
             url = m.group()
-            trimmed = url.rstrip(".,;:!?)]}'’")
-            append((start, start + len(trimmed)))
-            for i in range(start + len(trimmed), end):
-                append((i, i + 1))
+            trimmed = url.rstrip(".,;:!?)]}'’\"»")
+            emit(s, s + len(trimmed))
+            for i in range(s + len(trimmed), e):
+                emit(i, i + 1)
+        elif kind == "alnum":
+            form = m.group()
+            if _ORDINAL.fullmatch(form):
+                emit(s, e)
+            else:
+                for r in _ALNUM_RUN.finditer(form):
+                    emit(s + r.start(), s + r.end())
         else:
-            append((start, end))
-    return spans
+            emit(s, e)
+    return tokens, forms, flagged, infos
 
 
 # --------------------------------------------------------------------------- sentences
 
 
-def _sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Group token spans into sentences; returns (first token, last token + 1) index pairs."""
-    sentences: list[tuple[int, int]] = []
-    first = 0
-    n = len(spans)
-    i = 0
-    while i < n:
-        start, end = spans[i]
-        tok = text[start:end]
-        boundary = False
-        j = i + 1
-        if j < n:
-            gap = text[end : spans[j][0]]
-            if "\n" in gap:
-                nxt = text[spans[j][0]]
-                boundary = "\n\n" in gap.replace(" ", "").replace("\t", "") or not nxt.islower()
-            elif tok in _TERMINAL or tok == "..." or tok == "…" or _is_final_abbrev(tok):
-                # absorb closing quotes / brackets
-                while j < n and text[spans[j][0] : spans[j][1]] in _CLOSING and (
-                    text[spans[j][0] : spans[j][1]] not in "'’" or not gap
-                ):
-                    end = spans[j][1]
-                    j += 1
-                if j < n:
-                    gap = text[end : spans[j][0]]
-                    nxt_tok = text[spans[j][0] : spans[j][1]]
-                    c = nxt_tok[0]
-                    if "\n" in gap:
-                        boundary = True
-                    elif gap:
-                        boundary = c.isupper() or c.isdigit() or c in _OPENING
-                    else:  # glued paragraphs: "Sahel.Alors que"
-                        boundary = tok == "." and c.isupper() and len(nxt_tok) > 1
-                else:
-                    boundary = True
-        if boundary:
-            sentences.append((first, j))
-            first = j
-            i = j
+def _sentence_starts(
+    text: str, tokens: list[Token], forms: list[str], flagged: list[int], infos: list[Info],
+    lang: str,
+) -> list[int]:
+    """Indices of the tokens that start a sentence (always begins with 0)."""
+    n = len(forms)
+    starts = [0]
+    stops = stop_words(lang) if lang in SUPPORTED else frozenset()
+    last_cut = 0  # index of the first token of the current sentence
+    for k, i in enumerate(flagged):
+        flags = infos[k][3]
+        if i + 1 >= n or i + 1 <= last_cut:
             continue
-        i += 1
-    if first < n:
-        sentences.append((first, n))
-    return sentences
+        if flags & F_SENT:
+            j = _end_after(text, tokens, forms, i, n, last_cut, stops)
+            if j:
+                starts.append(j)
+                last_cut = j
+        elif flags & F_PRON and i > last_cut:
+            # "... la Formula Nippon Il était": a heading or title without final punctuation
+            prev = forms[i - 1]
+            if (prev[-1].isalnum() or prev == ")") and tokens[i - 1]["end"] < tokens[i]["start"]:
+                starts.append(i)
+                last_cut = i
+    if "\n" in text:
+        starts = _newline_starts(text, tokens, forms, starts, stops)
+    return starts
 
 
-def _is_final_abbrev(tok: str) -> bool:
-    """'etc.' can end a sentence; 'M.' and initials cannot."""
-    return tok.endswith(".") and len(tok) > 2 and tok[:-1].lower() not in _NOT_FINAL_ABBREV and (
-        tok[:-1].lower() in _FR_ABBREV
-    )
+def _end_after(
+    text: str, tokens: list[Token], forms: list[str], i: int, n: int, first: int,
+    stops: frozenset[str],
+) -> int:
+    """Index of the token starting a new sentence after token ``i``, or 0."""
+    tok = forms[i]
+    c0 = tok[0]
+    j = i + 1
+    if c0 in ";:":
+        nxt = forms[j]
+        gap = tokens[i]["end"] < tokens[j]["start"]
+        if gap and nxt[0].isupper() and not nxt.isupper() and tokens[j]["norm"] in stops:
+            return j
+        return 0
+    abbrev = c0 not in _TERMINAL_CHARS
+    if abbrev:  # M. etc. A.E.S.
+        if tok[:-1].lower() in _TITLES:
+            return 0
+    # absorb further terminal marks and closing quotes / brackets
+    end = tokens[i]["end"]
+    while j < n:
+        f = forms[j]
+        spaced = tokens[j]["start"] > end
+        if f in ("»", "”", ")", "]", "›") or (not spaced and (f[0] in _TERMINAL_CHARS or f in _CLOSING)):
+            pass
+        elif f == '"' and text.count('"', tokens[first]["start"], end) % 2 == 1:
+            pass  # closes a quote opened in this sentence
+        else:
+            break
+        end = tokens[j]["end"]
+        j += 1
+    if j >= n:
+        return 0
+    nxt = forms[j]
+    gap = text[end : tokens[j]["start"]]
+    c = nxt[0]
+    if "\n" in gap:
+        return j
+    if abbrev:
+        if not gap:
+            return 0
+        if c.isupper() and not nxt.isupper() and tokens[j]["norm"] in stops:
+            single = len(tok) == 2 or "." in tok[:-1]  # initials: J. A.E.S.
+            if not single or tokens[j]["norm"] not in ("le", "la", "les", "de", "du", "des"):
+                return j
+        return 0
+    if not gap:  # glued paragraphs: "Sahel.Alors que"
+        return j if tok == "." and c.isupper() and nxt[1:2].islower() else 0
+    if c.isupper() or c.isdigit() or c in _OPENING:
+        return j
+    if c.islower() and tok == "." and i > 0:
+        prev = forms[i - 1]
+        if len(prev) >= 4 and prev.isalpha() and prev.lower() not in _ABBREV:
+            return j
+    return 0
+
+
+def _newline_starts(
+    text: str, tokens: list[Token], forms: list[str], starts: list[int], stops: frozenset[str]
+) -> list[int]:
+    """Add sentence starts at line breaks: blank lines always, single breaks before a
+    capital after a line with no trailing comma or function word (headings)."""
+    token_starts = [t["start"] for t in tokens]
+    extra = []
+    pos = text.find("\n")
+    while pos >= 0:
+        j = bisect_right(token_starts, pos)
+        if not 0 < j < len(tokens):
+            break
+        gap = text[tokens[j - 1]["end"] : tokens[j]["start"]]
+        prev = forms[j - 1]
+        if gap.count("\n") >= 2:
+            extra.append(j)
+        elif not forms[j][0].islower() and prev not in (",", "(", "«", "-", "–", "—") and (
+            tokens[j - 1]["norm"] not in stops or prev[-1] in _TERMINAL_CHARS
+        ):
+            extra.append(j)
+        pos = text.find("\n", tokens[j]["start"])
+    if not extra:
+        return starts
+    return sorted(set(starts) | set(extra))
+
+
+# --------------------------------------------------------------------------- context lemmas
+
+
+def _context_lemmas(
+    tokens: list[Token], forms: list[str], flagged: list[int], infos: list[Info],
+    initial: set[int], lang: str,
+) -> None:
+    """Fix lemmas that depend on neighbours or on the token starting a sentence."""
+    n = len(forms)
+    for k, i in enumerate(flagged):
+        flags = infos[k][3]
+        if flags & F_CAP and i in initial:
+            tokens[i]["lemma"] = _initial_lemma(forms[i], lang)
+        if not flags & F_CTX:
+            continue
+        low = forms[i].lower().replace("’", "'")
+        prev = forms[i - 1].lower().replace("’", "'") if i else ""
+        nxt = forms[i + 1].lower().replace("’", "'") if i + 1 < n else ""
+        tok = tokens[i]
+        if low in ("le", "la", "l'", "les", "leur"):
+            pronoun = (
+                prev in _SUBJECT
+                or nxt in _AUX_FINITE
+                or (prev in ("de", "à") and low in ("le", "les"))
+                or (low == "leur" and _is_verb_lemma(tokens[i + 1]["lemma"], lang) if nxt else False)
+            )
+            if pronoun:
+                tok["lemma"] = "eux" if low in ("les", "leur") else "lui"
+                _verb_after(tokens, forms, i, lang, finite=True)
+            elif low != "leur":
+                _noun_after(tokens, forms, i, lang)
+        elif low in ("de", "d'"):
+            if prev in _NEGATION and prev != "plus" or nxt in _PRE_ADJ_PLURAL:
+                tok["lemma"] = "un"
+        elif low == "s'":
+            if nxt in ("il", "ils"):
+                tok["lemma"] = "si"
+            else:
+                _verb_after(tokens, forms, i, lang, finite=True)
+        elif low == "soit":
+            if prev not in _SUBJECT and prev not in ("ce", "c'", "qu'", "que"):
+                tok["lemma"] = "soit"
+        elif low in ("est", "été") and prev in _NOUN_BEFORE_EST and (
+            i < 2 or forms[i - 2].lower() not in _SUBJECT
+        ):
+            tok["lemma"] = low
+            continue
+        elif low in _DETERMINERS:
+            _noun_after(tokens, forms, i, lang)
+        elif low in _VERB_TRIGGER:
+            _verb_after(tokens, forms, i, lang, finite=True)
+        if low in _AUX_ALL:
+            _verb_after(tokens, forms, i, lang, finite=False)
+
+
+def _next_content(forms: list[str], i: int) -> int:
+    """Index after ``i`` skipping up to two adverbs/clitics (n'a pas été, s'y est)."""
+    j = i + 1
+    for _ in range(2):
+        if j < len(forms) and forms[j].lower() in _SKIP_ADV:
+            j += 1
+    return j
+
+
+def _verb_after(tokens: list[Token], forms: list[str], i: int, lang: str, finite: bool) -> None:
+    """After a subject clitic (finite) or an auxiliary (participle), prefer a verb lemma."""
+    j = _next_content(forms, i)
+    if j >= len(forms):
+        return
+    form = forms[j]
+    if not form.isalpha() or not form.islower():
+        return
+    lemma = tokens[j]["lemma"]
+    if lemma.endswith(_VERB_ENDINGS) and lemma != form:
+        return
+    if form in _AUX_ALL or form in _FR_CLOSED:
+        return
+    for suffix, ending in _FINITE_RULES if finite else _PARTICIPLE_RULES:
+        if form.endswith(suffix) and len(form) > len(suffix) + 1:
+            candidate = form[: -len(suffix)] + ending
+            if _is_verb_lemma(candidate, lang):
+                tokens[j]["lemma"] = candidate
+                return
+    if not finite:
+        for suffix, lemma_ in (("né", "naître"), ("née", "naître"), ("nés", "naître"),
+                               ("nées", "naître"), ("mort", "mourir"), ("morte", "mourir"),
+                               ("morts", "mourir"), ("mortes", "mourir")):
+            if form == suffix:
+                tokens[j]["lemma"] = lemma_
+                return
+
+
+def _noun_after(tokens: list[Token], forms: list[str], i: int, lang: str) -> None:
+    """After a determiner, a form simplemma read as a verb is a noun: l'arrivée, la visite."""
+    j = i + 1
+    if j >= len(forms):
+        return
+    form = forms[j]
+    lemma = tokens[j]["lemma"]
+    if not form.isalpha() or not form.islower() or lemma == form or form in _FR_CLOSED:
+        return
+    if not lemma.endswith(_VERB_ENDINGS) or form.endswith(_VERB_ENDINGS):
+        return
+    if form.endswith(("ant", "ants", "ante", "antes")):
+        return  # participles used as adjectives/nouns are rare after a determiner
+    noun = form
+    if noun.endswith("s") and forms[i].lower() in _PLURAL_DETS:
+        noun = noun[:-1]
+    elif noun.endswith("s") and forms[i].lower() in ("les",):
+        noun = noun[:-1]
+    if _dictionary(lang).get(noun) is None:
+        return
+    tokens[j]["lemma"] = noun
 
 
 # --------------------------------------------------------------------------- public API
@@ -283,16 +725,21 @@ def resolve_language(text: str, lang: str | None) -> str | None:
 def tokenize_text(text: str, lang: str | None = None) -> tuple[str | None, list[Span], list[Token]]:
     """Tokenise ``text``: (language, sentences, tokens), offsets into ``text``."""
     lang = resolve_language(text, lang)
-    analysis_lang = lang if lang in SUPPORTED else "fr"
-    spans = _raw_tokens(text, analysis_lang)
     lexicon_lang = lang if lang in SUPPORTED else "und"
-    tokens: list[Token] = []
-    for start, end in spans:
-        norm, lemma, stop = _analyse(text[start:end], lexicon_lang)
-        tokens.append({"start": start, "end": end, "norm": norm, "lemma": lemma, "stop": stop})
+    tokens, forms, flagged, infos = _scan(text, lexicon_lang)
+    if not tokens:
+        return lang, [], []
+    starts = _sentence_starts(text, tokens, forms, flagged, infos, lexicon_lang)
+    ends = starts[1:] + [len(tokens)]
     sentences = [
-        {"start": spans[a][0], "end": spans[b - 1][1]} for a, b in _sentence_spans(text, spans)
+        {"start": tokens[a]["start"], "end": tokens[b - 1]["end"]} for a, b in zip(starts, ends)
     ]
+    if lexicon_lang in SUPPORTED:
+        initial = set(starts)
+        for a in starts:  # « Le ..., - Il ...: the word after an opening mark
+            if forms[a] in _OPENING or forms[a] in ("«", "—", "–", "-"):
+                initial.add(a + 1)
+        _context_lemmas(tokens, forms, flagged, infos, initial, lexicon_lang)
     return lang, sentences, tokens
 
 
