@@ -156,43 +156,70 @@ class _Seq:
     breaks: list[bool]  # a phrase cannot run from the previous token into this one
 
 
+# word classes, fixed for a surface form (context decides the rest)
+_C_NONWORD, _C_LINK, _C_ARTICLE, _C_STOPWORD, _C_WORD = 0, 1, 2, 3, 4
+_CLASS_CACHE: dict[tuple[str, str, str], tuple[int, str, bool]] = {}
+
+
+def _word_class(surface: str, lemma: str, lang: str) -> tuple[int, str, bool]:
+    """(class, key, capitalised) of a token form; cached, news repeats its words."""
+    cache_key = (surface, lemma, lang)
+    found = _CLASS_CACHE.get(cache_key)
+    if found is not None:
+        return found
+    norm = _fold(surface)
+    upper = surface[:1].isupper()
+    if not norm[:1].isalpha():
+        cls = _C_NONWORD
+    elif norm in _CONNECTORS.get(lang, _CONNECTORS["fr"]):
+        cls = _C_LINK
+    elif norm in _AFTER_CONNECTOR.get(lang, _AFTER_CONNECTOR["fr"]):
+        cls = _C_ARTICLE
+    elif norm in (function_words(lang) if lang in _CONNECTORS else stop_words("fr")):
+        cls = _C_STOPWORD if upper and len(norm) > 2 else _C_NONWORD
+    elif len(norm) < 2 and not upper:
+        cls = _C_NONWORD
+    elif lang == "fr" and not upper and _finite_verb(surface.lower(), norm, lemma):
+        cls = _C_NONWORD
+    else:
+        cls = _C_WORD
+    found = (cls, _fold(lemma), upper)
+    if len(_CLASS_CACHE) < 300_000:
+        _CLASS_CACHE[cache_key] = found
+    return found
+
+
 def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, Any]],
              lang: str) -> _Seq:
-    stops = function_words(lang) if lang in _CONNECTORS else stop_words("fr")
-    links = _CONNECTORS.get(lang, _CONNECTORS["fr"])
-    articles = _AFTER_CONNECTOR.get(lang, _AFTER_CONNECTOR["fr"])
     sentence_starts = {s["start"] for s in sentences}
     seq = _Seq(text, [], [], [], [], [], [])
-    prev_end = -1
+    starts, ends, keys, kinds = seq.starts, seq.ends, seq.keys, seq.kinds
+    caps, breaks = seq.caps, seq.breaks
+    prev_end = 0
     prev_kind = _STOP
+    count_newlines = text.count
     for tok in tokens:
-        start, end, norm = tok["start"], tok["end"], tok["norm"]
-        first_char = text[start]
+        start = tok["start"]
+        end = tok["end"]
+        cls, key, upper = _word_class(text[start:end], tok["lemma"], lang)
         initial = start in sentence_starts
-        if not norm[:1].isalpha() or not any(c.isalpha() for c in norm):
-            kind = _STOP
-        elif norm in links:
-            kind = _LINK
-        elif prev_kind == _LINK and norm in articles:
-            kind = _ARTICLE
-        elif norm in stops and not (first_char.isupper() and not initial and len(norm) > 2
-                                    and prev_kind != _STOP):
-            kind = _STOP
-        elif len(norm) < 2 and not first_char.isupper():
-            kind = _STOP
-        elif lang == "fr" and not first_char.isupper() and _finite_verb(
-            text[start:end].lower(), norm, tok["lemma"]
-        ):
-            kind = _STOP
-        else:
+        if cls == _C_WORD:
             kind = _WORD
-        gap = text[prev_end:start] if prev_end >= 0 else ""
-        seq.starts.append(start)
-        seq.ends.append(end)
-        seq.keys.append(_fold(tok["lemma"]) if kind == _WORD else "de")
-        seq.kinds.append(kind)
-        seq.caps.append(first_char.isupper() and not initial)
-        seq.breaks.append(initial or "\n" in gap)
+        elif cls == _C_LINK:
+            kind = _LINK
+        elif cls == _C_ARTICLE:
+            kind = _ARTICLE if prev_kind == _LINK else _STOP
+        elif cls == _C_STOPWORD:
+            # a capitalised stop-listed word inside a name: "coup d'État", "la Mine"
+            kind = _WORD if not initial and prev_kind != _STOP else _STOP
+        else:
+            kind = _STOP
+        starts.append(start)
+        ends.append(end)
+        keys.append(key if kind == _WORD else "de")
+        kinds.append(kind)
+        caps.append(upper and not initial)
+        breaks.append(initial or count_newlines("\n", prev_end, start) > 0)
         prev_end = end
         prev_kind = kind
     return seq
@@ -282,27 +309,45 @@ def _texts(record: Record) -> list[tuple[_Seq, bool]]:
     return out
 
 
+# per key: [words, body count, title count, first, last, occurrences]
+_Stats = dict[str, list[Any]]
+
+
+def _collect(seqs: list[tuple[_Seq, bool]]) -> _Stats:
+    """Merge every occurrence by key; positions count tokens, title first."""
+    found: _Stats = {}
+    offset = 0
+    for n, (seq, is_title) in enumerate(seqs):
+        slot = 2 if is_title else 1
+        for key, words, i, j in _occurrences(seq):
+            st = found.get(key)
+            if st is None:
+                st = found[key] = [words, 0, 0, offset + i, 0, []]
+            st[slot] += 1
+            st[4] = offset + j
+            st[5].append((n, i, j))
+        offset += len(seq.kinds)
+    return found
+
+
+def _candidate(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Candidate:
+    forms: Counter[str] = Counter()
+    for n, i, j in st[5]:
+        seq = seqs[n][0]
+        forms[" ".join(seq.text[seq.starts[i] : seq.ends[j]].split())] += 1
+    return Candidate(key, st[0], st[1], st[2], st[3], st[4], forms)
+
+
 def candidate_phrases(record: Record) -> list[Candidate]:
     """Every candidate phrase of ``record`` (title and body), in first-seen order.
 
-    Public for other stages (trends): each ``Candidate`` has its merge ``key``,
-    its display ``term``, counts in body and title and word positions.
+    Public for other stages (trends): each ``Candidate`` has its merge ``key``
+    (folded lemmas, connectors as "de"), its display ``term`` (most frequent
+    original form), its counts in body and title, and the token positions of
+    its first and last occurrence (title tokens first).
     """
-    found: dict[str, Candidate] = {}
-    offset = 0
-    for seq, is_title in _texts(record):
-        for key, words, i, j in _occurrences(seq):
-            cand = found.get(key)
-            if cand is None:
-                cand = found[key] = Candidate(key, words, first=offset + i)
-            if is_title:
-                cand.title_count += 1
-            else:
-                cand.count += 1
-            cand.last = offset + j
-            cand.forms[" ".join(seq.text[seq.starts[i] : seq.ends[j]].split())] += 1
-        offset += len(seq.kinds)
-    return list(found.values())
+    seqs = _texts(record)
+    return [_candidate(key, st, seqs) for key, st in _collect(seqs).items()]
 
 
 def document_keys(record: Record) -> set[str]:
@@ -319,56 +364,56 @@ def document_keys(record: Record) -> set[str]:
 # --------------------------------------------------------------------------- scoring
 
 
-def _phrase_idf(cand: Candidate, model: IdfModel) -> float:
-    df = model.df.get(cand.key)
-    if df is None and cand.words > 1 and model.documents:
+def _phrase_idf(key: str, words: int, model: IdfModel) -> float:
+    df = model.df.get(key)
+    if df is None and words > 1 and model.documents:
         # a phrase too rare to be kept: no more frequent than its rarest word
-        word_dfs = [model.df.get(w, 0) for w in cand.key.split() if w != "de"]
+        word_dfs = [model.df.get(w, 0) for w in key.split() if w != "de"]
         df = min([max(model.min_df - 1, 0), *word_dfs])
     return model.idf_of_df(df or 0)
 
 
-def _score(cand: Candidate, model: IdfModel, n_words: int) -> float:
-    tf = cand.count + TITLE_WEIGHT * cand.title_count
-    position = 1.0 + POSITION_WEIGHT / (1.0 + cand.first / max(POSITION_SCALE * n_words, 1.0))
-    length = 1.0 + LENGTH_BONUS * (cand.words - 1)
-    if cand.words > 1 and cand.count + cand.title_count < 2 and cand.key not in model.df:
+def _score(key: str, st: list[Any], model: IdfModel, n_tokens: int) -> float:
+    """TF x IDF x early-position prior x length x spread."""
+    words, count, title_count, first, last = st[0], st[1], st[2], st[3], st[4]
+    tf = count + TITLE_WEIGHT * title_count
+    position = 1.0 + POSITION_WEIGHT / (1.0 + first / max(POSITION_SCALE * n_tokens, 1.0))
+    length = 1.0 + LENGTH_BONUS * (words - 1)
+    if words > 1 and count + title_count < 2 and key not in model.df:
         length *= UNSEEN_PHRASE_WEIGHT
-    spread = 1.0 + SPREAD_BONUS * (cand.last - cand.first) / max(n_words, 1)
-    return tf * _phrase_idf(cand, model) * position * length * spread
+    spread = 1.0 + SPREAD_BONUS * (last - first) / n_tokens
+    return tf * _phrase_idf(key, words, model) * position * length * spread
 
 
 def _contains(longer: str, shorter: str) -> bool:
     return f" {shorter} " in f" {longer} "
 
 
-def rank_candidates(
-    cands: list[Candidate], model: IdfModel, n_words: int, top: int
+def _rank(
+    seqs: list[tuple[_Seq, bool]], model: IdfModel, top: int
 ) -> list[tuple[Candidate, float]]:
     """Best ``top`` candidates with their scores, near-duplicates removed."""
+    stats = _collect(seqs)
+    n_tokens = max(sum(len(seq.kinds) for seq, _ in seqs), 1)
     scored = sorted(
-        ((c, _score(c, model, n_words)) for c in cands),
-        key=lambda cs: (-cs[1], cs[0].first, cs[0].key),
+        ((_score(key, st, model, n_tokens), st[3], key) for key, st in stats.items()),
+        key=lambda sfk: (-sfk[0], sfk[1], sfk[2]),
     )
-    chosen: list[tuple[Candidate, float]] = []
-    for cand, score in scored:
+    chosen: list[tuple[str, list[Any], float]] = []
+    for score, _, key in scored:
         if len(chosen) >= top:
             break
-        if _redundant(cand, chosen):
-            continue
-        chosen.append((cand, score))
-    return chosen
+        if not _redundant(key, stats[key], chosen):
+            chosen.append((key, stats[key], score))
+    return [(_candidate(key, st, seqs), score) for key, st, score in chosen]
 
 
-def _redundant(cand: Candidate, chosen: list[tuple[Candidate, float]]) -> bool:
-    total = cand.count + cand.title_count
-    for other, _ in chosen:
-        if other.words > cand.words and _contains(other.key, cand.key):
-            if other.count + other.title_count >= SUBSUMED_SHARE * total:
-                return True
-        elif other.words < cand.words and _contains(cand.key, other.key):
-            if total >= SUBSUMED_SHARE * (other.count + other.title_count):
-                return False
+def _redundant(key: str, st: list[Any], chosen: list[tuple[str, list[Any], float]]) -> bool:
+    """A phrase mostly seen inside a better-ranked longer phrase adds nothing."""
+    total = st[1] + st[2]
+    for other, ost, _ in chosen:
+        if ost[0] > st[0] and _contains(other, key) and ost[1] + ost[2] >= SUBSUMED_SHARE * total:
+            return True
     return False
 
 
@@ -382,11 +427,7 @@ def ranked_candidates(
     record: Record, top: int = 10, model: IdfModel | None = None
 ) -> list[tuple[Candidate, float]]:
     """The best ``top`` candidates of one record with their scores, best first."""
-    cands = candidate_phrases(record)
-    if not cands:
-        return []
-    n_words = sum(1 for t in record.get("tokens") or [] if t["norm"][:1].isalnum()) + 10
-    return rank_candidates(cands, _model_for(record, model), n_words, top)
+    return _rank(_texts(record), _model_for(record, model), top)
 
 
 def extract_keywords(
