@@ -247,6 +247,8 @@ class Tally:
     stance: dict[tuple[str, str], StanceTally] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: articles with no stance field that could not be given one (no stance module)
+    unscored: int = 0
     _vocab: dict[str, str] = field(default_factory=dict, repr=False)
 
     def add_terms(self, period: str, terms: Iterable[str]) -> None:
@@ -274,6 +276,7 @@ class Tally:
             self.stance.setdefault(key, StanceTally()).merge(tally)
         self.errors.extend(other.errors)
         self.warnings.extend(other.warnings)
+        self.unscored += other.unscored
 
 
 @dataclass
@@ -304,7 +307,10 @@ def count_article(record: Record, period: str, plan: Plan, tally: Tally) -> None
 
 
 def _count_stance(record: Record, period: str, plan: Plan, tally: Tally) -> None:
-    if "stance" not in record and plan.stance_stage is not None:
+    if "stance" not in record:
+        if plan.stance_stage is None:
+            tally.unscored += 1
+            return
         plan.stance_stage(record, tally.warnings.append)
     for entry in record.get("stance") or []:
         if not isinstance(entry, dict):

@@ -21,6 +21,7 @@ from sahelcli.cli.app import FormatOpt, Inputs, QuietOpt, app, resolve_inputs
 from sahelcli.env import Environment, ExitStatus, Reporter
 from sahelcli.errors import InputError
 from sahelcli.io import read_inputs
+from sahelcli.pipeline import Stage
 from sahelcli.records import Record
 from sahelcli.render import Writer, choose_format, load_view
 from sahelcli.trends import (
@@ -194,6 +195,11 @@ def run_trends(
         part.warnings, part.errors = [], []
         tally.merge(part)
     _summarise(ledger, tally, options, reporter, paths)
+    if tally.unscored:
+        reporter.warn(
+            f"stance: {tally.unscored} articles have no stance field and the stance module "
+            "is not available; they are left out of the stance trends"
+        )
     if not tally.articles:
         return ExitStatus.FAILED
     records = period_records(
@@ -217,21 +223,18 @@ def _make_plan(options: TrendOptions, reporter: Reporter) -> Plan:
         keep_target=target_filter(options.targets),
     )
     if options.stance:
-        plan.stance_stage = _stance_stage(reporter)
+        plan.stance_stage = _stance_stage()
     return plan
 
 
-def _stance_stage(reporter: Reporter):  # type: ignore[no-untyped-def]
-    """The stance stage, or None (with a warning) when sahelcli.stance is not there."""
+def _stance_stage() -> Stage | None:
+    """The stance stage, or None when sahelcli.stance is not there (then only
+    records that already carry a stance field count; the summary says so)."""
     try:
         from sahelcli.stance import stance_stage  # type: ignore[attr-defined]
     except ImportError:
-        reporter.warn(
-            "stance: the stance module is not available; stance trends use only "
-            "records that already carry a stance field"
-        )
         return None
-    return stance_stage()
+    return stance_stage()  # type: ignore[no-any-return]
 
 
 def _reader_warn(reporter: Reporter, ledger: DateLedger):  # type: ignore[no-untyped-def]

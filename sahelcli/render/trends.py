@@ -121,9 +121,11 @@ def _stance_table(records: list[Record]) -> Any:
 
     by = records[0].get("by", "period")
     grid = Table(title=f"Stance by target and {by}")
-    for name in ("target", by, "articles", "favor", "against", "neutral", "mean score", ""):
-        grid.add_column(name, justify="right" if name in ("articles", "favor", "against",
-                                                          "neutral", "mean score") else "left")
+    grid.add_column("target", max_width=22)
+    grid.add_column(by, no_wrap=True)
+    for name in ("n", "favor", "against", "neutral", "mean"):
+        grid.add_column(name, justify="right")
+    grid.add_column("", no_wrap=True)
     targets = [s["target"] for s in records[0].get("stance") or []]
     for target in targets:
         first = True
@@ -146,7 +148,7 @@ def _stance_table(records: list[Record]) -> Any:
     return grid
 
 
-def _stacked(item: dict[str, Any], width: int = BAR_WIDTH) -> Any:
+def _stacked(item: dict[str, Any], width: int = 12) -> Any:
     from rich.text import Text
 
     total = item["articles"] or 1
