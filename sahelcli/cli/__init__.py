@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover - older Typer uses click itself
 # Each command registers itself on `app` when its module is imported.
 from sahelcli.cli import (
     keywords_cmd,  # noqa: F401
+    stance_cmd,  # noqa: F401
     tokenize_cmd,  # noqa: F401
     trends_cmd,  # noqa: F401
 )

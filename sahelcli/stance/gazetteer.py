@@ -22,9 +22,30 @@ from sahelcli.errors import UsageError
 
 #: Particles that belong to a family name ("Marine Le Pen" -> "Le Pen").
 _PARTICLES = frozenset("le la de du des da di van von der al el ben ould ag bin ibn mac mc".split())
-_SPECIAL = {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-",
-            "—": "-", "œ": "o", "Œ": "O", "æ": "a", "Æ": "A", "ß": "s", "\u00a0": " ",
-            "\u202f": " ", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D"}
+_SPECIAL = {
+    "’": "'",
+    "‘": "'",
+    "ʼ": "'",
+    "`": "'",
+    "´": "'",
+    "‐": "-",
+    "‑": "-",
+    "–": "-",
+    "—": "-",
+    "œ": "o",
+    "Œ": "O",
+    "æ": "a",
+    "Æ": "A",
+    "ß": "s",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "ø": "o",
+    "Ø": "O",
+    "ł": "l",
+    "Ł": "L",
+    "đ": "d",
+    "Đ": "D",
+}
 
 
 @lru_cache(maxsize=1)
@@ -202,23 +223,29 @@ def _actors_from_json(data: Any, source: str) -> list[Actor]:
     if isinstance(items, dict):  # {"Name": ["alias", ...]}
         items = [{"name": k, "aliases": v} for k, v in items.items()]
     if not isinstance(items, list):
-        raise UsageError(f"{source}: expected a list of actors or {{\"actors\": [...]}}")
+        raise UsageError(f'{source}: expected a list of actors or {{"actors": [...]}}')
     actors = []
     for n, item in enumerate(items, 1):
         if isinstance(item, str):
             actors.append(Actor(item, []))
             continue
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise UsageError(f"{source}: actor {n} needs a \"name\" string")
+            raise UsageError(f'{source}: actor {n} needs a "name" string')
         aliases = item.get("aliases", [])
         acronyms = item.get("acronyms", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise UsageError(f"{source}: actor {n} ({item['name']}): \"aliases\" must be a list of strings")
+            raise UsageError(
+                f'{source}: actor {n} ({item["name"]}): "aliases" must be a list of strings'
+            )
         if not isinstance(acronyms, list) or not all(isinstance(a, str) for a in acronyms):
-            raise UsageError(f"{source}: actor {n} ({item['name']}): \"acronyms\" must be a list of strings")
+            raise UsageError(
+                f'{source}: actor {n} ({item["name"]}): "acronyms" must be a list of strings'
+            )
         people = item.get("people", [])
         if not isinstance(people, list) or not all(isinstance(a, str) for a in people):
-            raise UsageError(f"{source}: actor {n} ({item['name']}): \"people\" must be a list of strings")
+            raise UsageError(
+                f'{source}: actor {n} ({item["name"]}): "people" must be a list of strings'
+            )
         actors.append(Actor(item["name"], list(aliases), list(acronyms), list(people)))
     return actors
 
@@ -253,9 +280,13 @@ def _shipped() -> tuple[Actor, ...]:
     return tuple(_actors_from_json(json.loads(text), "actors.json"))
 
 
-def load_gazetteer(extra_file: str | None = None, extra_targets: tuple[str, ...] | list[str] = ()) -> Gazetteer:
+def load_gazetteer(
+    extra_file: str | None = None, extra_targets: tuple[str, ...] | list[str] = ()
+) -> Gazetteer:
     """The shipped actors, plus a user file and ad-hoc target names."""
-    gaz = Gazetteer([Actor(a.name, list(a.aliases), list(a.acronyms), list(a.people)) for a in _shipped()])
+    gaz = Gazetteer(
+        [Actor(a.name, list(a.aliases), list(a.acronyms), list(a.people)) for a in _shipped()]
+    )
     if extra_file:
         for actor in read_targets_file(extra_file):
             gaz.add(actor)

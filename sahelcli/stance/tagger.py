@@ -31,8 +31,8 @@ HALF_DISTANCE = 5.0
 #: Smoothing in score = (pos - neg) / (pos + neg + SMOOTH): little evidence -> near 0.
 SMOOTH = 1.5
 #: Thresholds on the score and the evidence on the winning side.
-AGAINST_SCORE, AGAINST_MIN = -0.4, 2.0
-FAVOR_SCORE, FAVOR_MIN = 0.5, 3.0
+AGAINST_SCORE, AGAINST_MIN = -0.25, 1.5
+FAVOR_SCORE, FAVOR_MIN = 0.5, 2.5
 #: Positive evidence counts for less than negative in news (politeness, diplomatic wording).
 POS_DISCOUNT = 0.8
 
@@ -76,13 +76,21 @@ class TargetEvidence:
         }
 
 
-def _role(words: list[str], lex: Lexicon, m_lo: int, m_hi: int, c_lo: int, c_hi: int,
-          demonym: bool, kind: str) -> int:
+def _role(
+    words: list[str],
+    lex: Lexicon,
+    m_lo: int,
+    m_hi: int,
+    c_lo: int,
+    c_hi: int,
+    demonym: bool,
+    kind: str,
+) -> int:
     """0 agent, 1 patient, 2 unknown: who does the cue's action, as far as word order tells."""
     if c_lo >= m_hi:  # cue after the mention
         gap = c_lo - m_hi
         between = words[m_hi:c_lo]
-        if any(w in lex.passive for w in words[max(m_hi, c_lo - 2):c_lo]):
+        if any(w in lex.passive for w in words[max(m_hi, c_lo - 2) : c_lo]):
             return 1
         if kind.startswith("blame") and gap <= 2 and words[c_lo].endswith(("e", "es", "s")):
             return 1  # "la Russie, accusée de ..." (participle)
@@ -98,8 +106,9 @@ def _role(words: list[str], lex: Lexicon, m_lo: int, m_hi: int, c_lo: int, c_hi:
     return 1 if gap <= 6 else 2
 
 
-def _sentence(folded: str, mentions: list[Mention], lex: Lexicon, weight: float,
-              wanted: set[str] | None) -> dict[str, float]:
+def _sentence(
+    folded: str, mentions: list[Mention], lex: Lexicon, weight: float, wanted: set[str] | None
+) -> dict[str, float]:
     """Signed contribution of one sentence to each target it mentions."""
     found = list(_WORD.finditer(folded))
     spans = [w.start() for w in found]
@@ -122,10 +131,10 @@ def _sentence(folded: str, mentions: list[Mention], lex: Lexicon, weight: float,
         c_lo = max(bisect_right(spans, cm.start()) - 1, 0)
         c_hi = max(bisect_right(spans, cm.end() - 1), c_lo + 1)
         mod = 1.0
-        before = words[max(0, c_lo - 3):c_lo]
+        before = words[max(0, c_lo - 3) : c_lo]
         if any(w in lex.negators for w in before):
             mod = -0.5
-        if any(w in lex.intensifiers for w in words[max(0, c_lo - 2):c_lo]):
+        if any(w in lex.intensifiers for w in words[max(0, c_lo - 2) : c_lo]):
             mod *= 1.5
         sign = -1.0 if cue.kind in ("harm", "blame", "blame_weak", "neg") else 1.0
         nearest: dict[str, tuple[int, int, int, bool]] = {}
@@ -145,8 +154,14 @@ def _sentence(folded: str, mentions: list[Mention], lex: Lexicon, weight: float,
     return out
 
 
-def tag_article(text: str, sentences: list[dict[str, int]], title: str | None, lang: str | None,
-                gaz: Gazetteer, wanted: set[str] | None = None) -> list[TargetEvidence]:
+def tag_article(
+    text: str,
+    sentences: list[dict[str, int]],
+    title: str | None,
+    lang: str | None,
+    gaz: Gazetteer,
+    wanted: set[str] | None = None,
+) -> list[TargetEvidence]:
     """Evidence for every target mentioned (or only ``wanted`` ones, mentioned or not)."""
     lex = get_lexicon(lang or "fr")
     found: dict[str, TargetEvidence] = {}
