@@ -51,7 +51,7 @@ def draw(records: list[Record], path: Path, by: str) -> Path:
     for panel, ax in zip(panels, axes, strict=True):
         panel(ax, records, by)
         ax.grid(True, alpha=0.3)
-    _date_axis(axes[-1], by)
+    _date_axis(axes[-1], records, by)
     first, last = records[0]["period"], records[-1]["period"]
     fig.suptitle(f"sahelcli trends by {by}, {first} to {last}")
     fig.savefig(path, dpi=120)
@@ -71,15 +71,24 @@ def _midpoints(records: list[Record]) -> list[dt.date]:
 def _series(
     records: list[Record], field: str, key: str, name: str, value: str
 ) -> tuple[list[dt.date], list[float], list[int]]:
-    """(x, y, articles) for one term or target, leaving out periods it is absent from."""
-    xs, ys, ns = [], [], []
+    """(x, y, articles) for one term or target; a period where it has no value (or a
+    period with no article at all) is NaN, so the line breaks instead of bridging it."""
+    xs: list[dt.date] = []
+    ys: list[float] = []
+    ns: list[int] = []
+    previous_end: dt.date | None = None
     for x, record in zip(_midpoints(records), records, strict=True):
+        start = dt.date.fromisoformat(record["start"])
+        if previous_end is not None and (start - previous_end).days > 1:  # empty periods
+            xs.append(previous_end)
+            ys.append(float("nan"))
+            ns.append(0)
+        previous_end = dt.date.fromisoformat(record["end"])
         item = next((i for i in record.get(field) or [] if i[key] == name), None)
-        if item is None or item.get(value) is None:
-            continue
+        missing = item is None or item.get(value) is None
         xs.append(x)
-        ys.append(item[value])
-        ns.append(item["articles"])
+        ys.append(float("nan") if missing else item[value])  # type: ignore[index]
+        ns.append(0 if missing else item["articles"])  # type: ignore[index]
     return xs, ys, ns
 
 
@@ -119,10 +128,25 @@ def _draw_articles(ax: Any, records: list[Record], by: str) -> None:
     ax.set_title(f"Articles per {by}")
 
 
-def _date_axis(ax: Any, by: str) -> None:
+#: Up to this many periods, each is a tick labelled with its name (2024-Q2).
+LABELLED_PERIODS = 16
+
+
+def _date_axis(ax: Any, records: list[Record], by: str) -> None:
+    """Period names as ticks when there are few periods; else dates placed by
+    matplotlib's date locator, written concisely (2020, Feb, Mar...)."""
     import matplotlib.dates as mdates
 
+    first = dt.date.fromisoformat(records[0]["start"])
+    last = dt.date.fromisoformat(records[-1]["end"])
+    ax.set_xlim(first, last)
+    if len(records) <= LABELLED_PERIODS:
+        ax.set_xticks(_midpoints(records), [r["period"] for r in records])
+        if len(records) > 8:
+            ax.tick_params(axis="x", labelrotation=45)
+        ax.set_xlabel(by)
+        return
     locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_xlabel(f"date ({by}s, drawn at their middle)")
+    ax.set_xlabel(f"date (one point per {by}, at its middle)")
