@@ -7,6 +7,7 @@ decision "table or JSON Lines" never rests on Rich's own guess.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import BinaryIO, TextIO
@@ -56,6 +57,8 @@ class Reporter:
         self.quiet = quiet
         self.failures = 0
         self.warnings = 0
+        # A progress bar may take the lines over, to print them above itself.
+        self.sink: Callable[[str], bool] | None = None
 
     def warn(self, message: str) -> None:
         self.warnings += 1
@@ -68,6 +71,8 @@ class Reporter:
 
     def _line(self, text: str) -> None:
         one_line = " ".join(text.split())
+        if self.sink is not None and self.sink(one_line):
+            return
         try:
             print(one_line, file=self.env.stderr, flush=True)
         except (BrokenPipeError, ValueError):

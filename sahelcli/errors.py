@@ -15,6 +15,9 @@ class InputError(SahelError):
         self.source = source
         self.problem = problem
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # picklable for worker processes
+        return (type(self), (self.source, self.problem))
+
 
 class ArticleError(SahelError):
     """One article could not be processed by a stage (e.g. empty text)."""
@@ -23,6 +26,9 @@ class ArticleError(SahelError):
         super().__init__(f"{record_id}: {problem}")
         self.record_id = record_id
         self.problem = problem
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (type(self), (self.record_id, self.problem))
 
 
 class UsageError(SahelError):

@@ -215,7 +215,7 @@ def _iter_json_lines(
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield InputError(where, f"broken JSON line ({exc.msg} at column {exc.colno})")
+            yield InputError(where, f"broken JSON line ({exc.msg}, column {exc.colno})")
             continue
         try:
             yield record_from_json(obj, source, line_no, f"{id_prefix}:{line_no}", warn)

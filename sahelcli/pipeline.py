@@ -34,6 +34,7 @@ class Outcome:
     record: Record | None = None
     error: SahelError | None = None
     warnings: list[str] = field(default_factory=list)
+    encoded: str | None = None  # the record already written as a JSON line (worker side)
 
 
 @dataclass
@@ -51,6 +52,12 @@ class Pipeline:
                 stage(record, outcome.warnings.append)
         except ArticleError as exc:
             outcome.error = exc
+            return outcome
+        except Exception as exc:  # a bug must not end a batch of thousands of articles
+            name = record.get("id", "?")
+            outcome.error = ArticleError(
+                str(name), f"internal error, please report it: {type(exc).__name__}: {exc}"
+            )
             return outcome
         if not self.keep_tokens and not had_tokens:
             record.pop("tokens", None)

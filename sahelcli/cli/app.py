@@ -15,8 +15,11 @@ from sahelcli import __version__
 from sahelcli.env import Environment, ExitStatus, Reporter
 from sahelcli.errors import UsageError
 from sahelcli.io import read_inputs
+from sahelcli.parallel import default_jobs, process
 from sahelcli.pipeline import Pipeline
+from sahelcli.records import dumps
 from sahelcli.render import Writer, choose_format
+from sahelcli.render.progress import Progress
 
 app = typer.Typer(
     name="sahelcli",
@@ -99,6 +102,7 @@ def run_records(
     *,
     quiet: bool = False,
     excel: bool = False,
+    jobs: int | None = None,
     env: Environment | None = None,
 ) -> ExitStatus:
     """Read, process and write every input; report bad ones; return the exit status."""
@@ -106,13 +110,20 @@ def run_records(
     reporter = Reporter(env, quiet=quiet)
     paths = resolve_inputs(inputs, env)
     writer = Writer(choose_format(fmt.value if fmt else None, env), view, env, excel=excel)
+    encode = dumps if writer.fmt == "jsonl" else None
     items = read_inputs(paths, env.stdin, reporter.warn)
-    for outcome in pipeline.process(items):
-        for warning in outcome.warnings:
-            reporter.warn(warning)
-        if outcome.error is not None:
-            reporter.error(str(outcome.error))
-        elif outcome.record is not None:
-            writer.write(outcome.record)
+    workers = jobs if jobs is not None else default_jobs(paths)
+    with Progress(env, enabled=not quiet and not env.stdout_isatty) as progress:
+        reporter.sink = progress.print_line
+        for outcome in process(pipeline, items, workers, encode=encode):
+            for warning in outcome.warnings:
+                reporter.warn(warning)
+            if outcome.error is not None:
+                reporter.error(str(outcome.error))
+            elif outcome.encoded is not None:
+                writer.write_line(outcome.encoded)
+            elif outcome.record is not None:
+                writer.write(outcome.record)
+            progress.advance()
     writer.close()
     return reporter.status

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from sahelcli.cli.app import FormatOpt, ForceOpt, Inputs, LangOpt, QuietOpt, app, run_records
+from sahelcli.cli.app import (
+    FormatOpt,
+    ForceOpt,
+    Inputs,
+    JobsOpt,
+    LangOpt,
+    QuietOpt,
+    app,
+    run_records,
+)
 from sahelcli.pipeline import Pipeline, tokenize_stage
 
 
@@ -15,7 +24,8 @@ def tokenize(
     lang: LangOpt = None,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """Split articles into sentences and tokens (with norm, lemma, stop)."""
     pipeline = Pipeline([tokenize_stage(lang, force)], keep_tokens=True)
-    raise typer.Exit(run_records(inputs, pipeline, "tokenize", fmt, quiet=quiet))
+    raise typer.Exit(run_records(inputs, pipeline, "tokenize", fmt, quiet=quiet, jobs=jobs))

@@ -44,6 +44,8 @@ class Writer:
         self.count = 0
         self._batch: list[Record] = []
         self._csv: Any = None
+        overview = getattr(self.view, "Overview", None) if fmt == "table" else None
+        self._overview = overview() if overview else None
 
     def write(self, record: Record) -> None:
         self.count += 1
@@ -57,8 +59,15 @@ class Writer:
             self._write_text(record)
         else:
             self._batch.append(record)
+            if self._overview is not None:
+                self._overview.add(record)
             if len(self._batch) >= TABLE_BATCH:
                 self._flush_table()
+
+    def write_line(self, line: str) -> None:
+        """A record a worker already encoded as one JSON line."""
+        self.count += 1
+        self.out.write(line + "\n")
 
     def _write_csv(self, row: dict[str, Any]) -> None:
         if self._csv is None:
@@ -86,6 +95,10 @@ class Writer:
             self.out.write("[]\n" if self.count == 0 else "\n]\n")
         elif self.fmt == "table":
             self._flush_table()
+            if self._overview is not None and self.count > 1:
+                from sahelcli.render.console import print_renderable
+
+                print_renderable(self._overview.table(), self.env)
         self.out.flush()
 
 
