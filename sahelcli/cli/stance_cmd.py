@@ -9,7 +9,7 @@ import typer
 
 from sahelcli.cli.app import ForceOpt, FormatOpt, Inputs, LangOpt, QuietOpt, app, run_records
 from sahelcli.errors import UsageError
-from sahelcli.pipeline import Pipeline, tokenize_stage
+from sahelcli.pipeline import Pipeline
 
 TargetsFileOpt = Annotated[
     Optional[str],  # noqa: UP045 - Typer needs Optional on 3.10
@@ -52,8 +52,8 @@ def stance(
     """
     from sahelcli.stance import stance_stage
 
-    stage = stance_stage(target or None, targets, model, force)
-    pipeline = Pipeline([tokenize_stage(lang, False), stage])
+    stage = stance_stage(target or None, targets, model, force, lang=lang)
+    pipeline = Pipeline([stage])
     raise typer.Exit(run_records(inputs, pipeline, "stance", fmt, quiet=quiet))
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from sahelcli.errors import ArticleError
-from sahelcli.pipeline import Stage, Warn, ensure_tokens
+from sahelcli.langid import detect_language
+from sahelcli.pipeline import Stage, Warn
 from sahelcli.records import Record
 from sahelcli.stance.classifier import StanceModel, load_model, masked_context
 from sahelcli.stance.gazetteer import Gazetteer, fold, load_gazetteer
-from sahelcli.stance.tagger import TargetEvidence, tag_article
+from sahelcli.stance.tagger import TargetEvidence, quick_sentences, tag_article
 
 __all__ = [
     "Gazetteer",
@@ -34,8 +35,11 @@ def stance_record(
     model: StanceModel | None = None,
     targets: list[str] | None = None,
     targets_file: str | None = None,
+    lang: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Stance toward every actor the record mentions, or exactly its ``target`` field."""
+    """Stance toward every actor the record mentions, or exactly its ``target`` field.
+
+    ``lang`` is used when the record has none (default: detected; French if unclear)."""
     gaz = gazetteer or load_gazetteer(targets_file, tuple(targets or ()))
     text = record.get("text")
     if not isinstance(text, str):
@@ -46,9 +50,13 @@ def stance_record(
         if not isinstance(target, str) or not target.strip():
             raise ArticleError(str(record.get("id")), "field 'target' must be a non-empty string")
         wanted = {gaz.resolve(target)}
-    ensure_tokens(record)
+    # Sentences from the tokenizer when the record has them (same spans as other stages);
+    # otherwise a punctuation split: only sentences that mention a target are read, so a
+    # full tokenization would cost more than the whole analysis.
+    sentences = record.get("sentences") or quick_sentences(text)
+    lang = record.get("lang") or lang or detect_language(text, sample_chars=2000) or "fr"
     title = record.get("title") if isinstance(record.get("title"), str) else None
-    found = tag_article(text, record.get("sentences") or [], title, record.get("lang"), gaz, wanted)
+    found = tag_article(text, sentences, title, lang, gaz, wanted)
     results = [ev.as_dict() for ev in found]
     if model is not None and found:
         _apply_model(model, found, results, text, title, gaz)
@@ -84,6 +92,7 @@ def stance_stage(
     targets_file: str | None = None,
     model_path: str | None = None,
     force: bool = False,
+    lang: str | None = None,
 ) -> Stage:
     """The ``stance`` stage: adds ``record["stance"]``. Bad targets/model files fail here,
     before any article is read (UsageError)."""
@@ -93,6 +102,6 @@ def stance_stage(
     def stage(record: Record, warn: Warn) -> None:
         if "stance" in record and not force:
             return
-        record["stance"] = stance_record(record, gaz, model)
+        record["stance"] = stance_record(record, gaz, model, lang=lang)
 
     return stage

@@ -76,7 +76,8 @@ def cue_features(masked: str) -> list[float]:
     """Counts of negative and positive cue words and of negations: a small dense block."""
     lex = get_lexicon("fr")
     neg = pos = 0.0
-    for m in lex.regex.finditer(masked):
+    low = masked.lower()
+    for m in lex.regex.finditer(low):
         cue = lex.lookup(m.group(0))
         if cue is None:
             continue
@@ -86,7 +87,7 @@ def cue_features(masked: str) -> list[float]:
             neg += abs(cue.weight)
         else:
             pos += abs(cue.weight)
-    words = re.findall(r"\w+", masked.lower())
+    words = re.findall(r"\w+", low)
     negations = sum(1 for w in words if w in lex.negators)
     return [math.log1p(neg), math.log1p(pos), math.log1p(negations), 1.0 if "?" in masked else 0.0]
 

@@ -70,23 +70,91 @@ def fold(text: str) -> str:
     return text.translate(_fold_table())
 
 
+@lru_cache(maxsize=1)
+def _fold_lower_table() -> dict[int, str]:
+    table = {code: rep.lower() for code, rep in _fold_table().items()}
+    for code in range(0x41, 0x5B):
+        table[code] = chr(code + 32)
+    for code in range(0x80, 0x2100):
+        ch = chr(code)
+        if code not in table and ch.isupper() and len(ch.lower()) == 1:
+            table[code] = ch.lower()
+    return table
+
+
+#: Frequent characters outside Latin-1, replaced before the fast byte path.
+_NON_LATIN1 = (
+    ("’", "'"),
+    ("‘", "'"),
+    ("œ", "o"),
+    ("–", "-"),
+    ("—", "-"),
+    ("‑", "-"),
+    ("\u202f", " "),
+    ("…", "."),
+    ("“", '"'),
+    ("”", '"'),
+)
+
+
+@lru_cache(maxsize=1)
+def _latin1_table() -> bytes:
+    table = bytearray(range(256))
+    for code in range(0x80, 0x100):
+        rep = _fold_lower_table().get(code)
+        if rep is not None and len(rep) == 1 and ord(rep) < 0x80:
+            table[code] = ord(rep)
+    return bytes(table)
+
+
+def fold_lower(text: str) -> str:
+    """``fold`` and lowercase, still one character per character (offsets stay valid).
+
+    Fast path: lowercase, replace the few common non-Latin-1 characters, then fold bytes
+    with a 256-entry table; other non-Latin-1 characters become ``?`` (no alias uses them).
+    """
+    low = text.lower()
+    if len(low) != len(text):  # a rare character whose lowercase is longer (İ)
+        return text.translate(_fold_lower_table())
+    if low.isascii():
+        return low
+    for old, new in _NON_LATIN1:
+        if old in low:
+            low = low.replace(old, new)
+    return low.encode("latin-1", "replace").translate(_latin1_table()).decode("latin-1")
+
+
 def norm_key(text: str) -> str:
     """Key under which an alias is looked up: folded, lowercased, letters and digits only."""
     return re.sub(r"[^0-9a-z]", "", fold(text).lower())
 
 
-def _alias_pattern(alias: str) -> str:
-    """Regex for one alias: spaces, hyphens and apostrophes are flexible."""
-    parts = re.split(r"([\s\-']+)", fold(alias).strip())
-    out = []
-    for part in parts:
-        if not part:
-            continue
-        if part.isspace() or set(part) <= set(" \t-'"):
-            out.append(r"['\s\-]*" if "'" in part else r"[\s\-]+")
-        else:
-            out.append(re.escape(part))
-    return "".join(out)
+def _alias_form(alias: str) -> str:
+    """An alias as the trie stores it: folded, lowercased, one space for any separator run."""
+    return re.sub(r"[\s\-']+", " ", fold(alias).strip().lower())
+
+
+def trie_regex(forms: list[str], separator: str = r"['\s\-]+") -> str:
+    """One regex for many literal forms, as a character trie: ``re`` walks it in one pass
+    instead of trying every alternative at every position. A space stands for ``separator``."""
+    trie: dict[str, Any] = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_node(trie, separator)
+
+
+def _trie_node(node: dict[str, Any], separator: str) -> str:
+    branches = []
+    for ch in sorted(k for k in node if k):
+        atom = separator if ch == " " else re.escape(ch)
+        branches.append(atom + _trie_node(node[ch], separator))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return "(?:" + body + ")?" if "" in node else body
 
 
 @dataclass
@@ -138,6 +206,7 @@ class Gazetteer:
         self._keys: dict[str, list[str]] = {}
         self._acro: dict[str, list[str]] = {}
         self._people: dict[str, str] = {}
+        self._memo: dict[str, list[str]] = {}
         loose: set[str] = set()
         exact: set[str] = set()
         for actor in self.actors.values():
@@ -147,21 +216,19 @@ class Gazetteer:
                     names = self._keys.setdefault(key, [])
                     if actor.name not in names:
                         names.append(actor.name)
-                    loose.add(_alias_pattern(alias))
+                    loose.add(_alias_form(alias))
             for person in actor.people:
                 self._people.setdefault(norm_key(person), actor.name)
             for acro in actor.acronyms:
                 self._acro.setdefault(fold(acro), []).append(actor.name)
-                exact.add(re.escape(fold(acro)))
-        pats = sorted(loose, key=len, reverse=True)
-        alts = []
-        if pats:
-            alts.append("(?i:" + "|".join(pats) + ")")
-        if exact:
-            alts.append("(?:" + "|".join(sorted(exact, key=len, reverse=True)) + ")")
-        if not alts:
-            return re.compile(r"(?!x)x")
-        return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
+                exact.add(fold(acro))
+        never = r"(?!x)x"
+        self._exact = re.compile(
+            r"(?<![\w])" + (trie_regex(sorted(exact)) if exact else never) + r"(?![\w])"
+        )
+        return re.compile(
+            r"(?<![\w])" + (trie_regex(sorted(loose)) if loose else never) + r"(?![\w])"
+        )
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -169,16 +236,37 @@ class Gazetteer:
             self._regex = self._build()
         return self._regex
 
-    def find(self, folded: str, only: set[str] | None = None) -> list[Mention]:
-        """All mentions in already-folded text (see ``fold``), optionally of some targets."""
+    def find(
+        self, text: str, only: set[str] | None = None, lowered: str | None = None
+    ) -> list[Mention]:
+        """All mentions in ``text``, in order, optionally only of some targets.
+
+        ``lowered`` is ``fold_lower(text)`` when the caller already has it. Aliases are
+        matched on it (no IGNORECASE: faster), acronyms on ``text`` itself (exact case).
+        """
         regex = self.regex
+        low = lowered if lowered is not None else fold_lower(text)
         out = []
-        for m in regex.finditer(folded):
+        memo = self._memo
+        for m in regex.finditer(low):
             word = m.group(0)
-            names = self._acro.get(word) or self._keys.get(norm_key(word)) or []
+            names = memo.get(word)
+            if names is None:
+                names = memo[word] = self._keys.get(norm_key(word)) or []
             for name in names:
                 if only is None or name in only:
-                    out.append(Mention(m.start(), m.end(), name, word[:1].islower()))
+                    out.append(Mention(m.start(), m.end(), name, text[m.start()].islower()))
+        if self._acro:
+            spans = [(m.start, m.end) for m in out]
+            extra = []
+            for m in self._exact.finditer(text):
+                if any(s < m.end() and m.start() < e for s, e in spans):
+                    continue
+                for name in self._acro.get(m.group(0), []):
+                    if only is None or name in only:
+                        extra.append(Mention(m.start(), m.end(), name, False))
+            if extra:
+                out = sorted(out + extra, key=lambda m: m.start)
         return out
 
     def resolve(self, target: str) -> str:

@@ -4,6 +4,7 @@ Two sources, both shipped as JSON in ``sahelcli/data``:
 - ``stance-lexicon-cues.json``: news cues written for this project (accuse,
   condemn, invasion, partner, welcome...), each with a *kind* saying whom it
   hurts or helps (the doer, the one it is aimed at, or anyone near it);
+The regex runs on ``fold_lower`` text (folded, lowercased): no IGNORECASE.
 - ``stance-lexicon-fr.json`` / ``-en.json``: general polarity words
   (textblob-fr, public domain; VADER, MIT), used with a small weight.
 """
@@ -54,7 +55,7 @@ class Lexicon:
 
     def lookup(self, matched: str) -> Cue | None:
         """The cue a regex match stands for: exact form first, then the longest prefix."""
-        key = " ".join(matched.lower().split())
+        key = " ".join(matched.split())
         cue = self.exact.get(key)
         if cue is not None:
             return cue
@@ -118,7 +119,7 @@ def get_lexicon(lang: str) -> Lexicon:
             else:
                 exact[" ".join(form.split())] = cue
     forms = list(exact) + [p + "*" for p in prefixes]
-    regex = re.compile(r"(?<![\w])" + _trie_regex(forms) + r"(?![\w])", re.IGNORECASE)
+    regex = re.compile(r"(?<![\w])" + _trie_regex(forms) + r"(?![\w])")
     return Lexicon(
         regex=regex,
         exact=exact,

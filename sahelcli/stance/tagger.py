@@ -19,10 +19,45 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from sahelcli.stance.gazetteer import Gazetteer, Mention, fold
+from sahelcli.stance.gazetteer import Gazetteer, Mention, fold_lower
 from sahelcli.stance.lexicon import ROLE_EFFECT, Lexicon, get_lexicon
 
 _WORD = re.compile(r"\w+")
+# A sentence ends at . ! ? … (and closing quotes) before a space and a capital, digit or
+# opening quote, or at a blank line; the regex starts on the punctuation, so it is fast.
+_SENT_BREAK = re.compile(r"[.!?…]+[»”\"')\]]*(?=\s+[«“\"(\[A-ZÀ-ÖØ-Þ0-9])|\n[ \t]*\n\s*")
+_NOT_FINAL = frozenset("m mm mme mmes mlle dr pr mgr st ste mr mrs ms prof gen col cf p".split())
+
+
+def quick_sentences(text: str) -> list[dict[str, int]]:
+    """Sentence spans by punctuation alone: for records not tokenized yet, so the stance
+    command does not pay for a full tokenization (it reads only the sentences with mentions)."""
+    spans = []
+    start = 0
+    for m in _SENT_BREAK.finditer(text):
+        end = m.end()
+        if text[end - 1] == ".":
+            word_start = end - 1
+            while word_start > start and text[word_start - 1].isalpha():
+                word_start -= 1
+            word = text[word_start : end - 1]
+            if (len(word) == 1 and word.isupper()) or word.lower() in _NOT_FINAL:
+                continue  # "M. Macron", "J. Smith", "Dr. Tedros"
+        if text[start:end].strip():
+            spans.append(_trim(text, start, end))
+        start = end
+    if text[start:].strip():
+        spans.append(_trim(text, start, len(text)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> dict[str, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return {"start": start, "end": end}
+
 
 #: Title sentences weigh more: they say what the article is about.
 TITLE_WEIGHT = 1.5
@@ -112,7 +147,7 @@ def _sentence(
     """Signed contribution of one sentence to each target it mentions."""
     found = list(_WORD.finditer(folded))
     spans = [w.start() for w in found]
-    words = [w.group(0).lower() for w in found]
+    words = [w.group(0) for w in found]
     if not words:
         return {}
     placed = []  # (target, first word, last word + 1, demonym)
@@ -167,12 +202,12 @@ def tag_article(
     found: dict[str, TargetEvidence] = {}
     segments: list[tuple[str, str, list[Mention], float]] = []
     if title:
-        ftitle = fold(title)
-        tm = gaz.find(ftitle, wanted)
+        ftitle = fold_lower(title)
+        tm = gaz.find(title, wanted, ftitle)
         if tm:
             segments.append((title, ftitle, tm, TITLE_WEIGHT))
-    folded = fold(text)
-    mentions = gaz.find(folded, wanted)
+    folded = fold_lower(text)
+    mentions = gaz.find(text, wanted, folded)
     if mentions:
         starts = [s["start"] for s in sentences] or [0]
         ends = [s["end"] for s in sentences] or [len(text)]
