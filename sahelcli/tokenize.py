@@ -32,7 +32,7 @@ from sahelcli.records import Record
 
 Span = dict[str, int]
 Token = dict[str, Any]
-Info = tuple[str, str, bool, int]  # norm, lemma, stop, flags
+Info = tuple[str, str, bool, int, int, str]  # norm, lemma, stop, flags, role, lowercase
 
 # --------------------------------------------------------------------------- word lists
 
@@ -105,6 +105,7 @@ _EN_CONTRACTION = re.compile(r"(?i)(n['’]t|['’](?:s|re|ve|ll|d|m))$")
 _TERMINAL_CHARS = frozenset(".!?…")
 _CLOSING = frozenset(["»", "”", ")", "]", "’", "›", "'"])
 _OPENING = frozenset("«“\"([‘-–—‹")
+_HARD_CLOSING = frozenset(["»", "”", ")", "]", "›"])
 
 # --------------------------------------------------------------------------- lemma conventions
 
@@ -190,9 +191,16 @@ F_SENT = 4  # may end a sentence (. ! ? … ; : and abbreviations with a period)
 F_PRON = 8  # capitalised subject pronoun: may start a sentence without final punctuation
 F_QUOTE = 16  # straight double quote
 
-_CTX_FORMS = frozenset(
-    ["le", "la", "l'", "les", "leur", "de", "d'", "s'", "soit", "est", "été", "a"]
-) | _SUBJECT | _AUX_ALL | _VERB_TRIGGER | _DETERMINERS | _NEGATION
+F_PLURAL = 32  # plural determiner
+
+# context roles
+R_DET, R_TRIG, R_AUX, R_LE, R_DE, R_SI, R_SOIT, R_EST = range(1, 9)
+_ROLES: dict[str, int] = {
+    **{w: R_AUX for w in _AUX_ALL}, **{w: R_TRIG for w in _VERB_TRIGGER},
+    **{w: R_DET for w in _DETERMINERS}, "le": R_LE, "la": R_LE, "l'": R_LE, "les": R_LE,
+    "leur": R_LE, "de": R_DE, "d'": R_DE, "s'": R_SI, "soit": R_SOIT, "est": R_EST,
+    "été": R_EST,
+}  # fmt: skip
 _PRON_STARTERS = frozenset("il ils elle elles on je j'".split())
 
 
@@ -304,11 +312,11 @@ def _analyse(form: str, lang: str) -> Info:
         flags |= F_SENT
     if form == '"':
         flags |= F_QUOTE
-    if not any(ch.isalpha() for ch in form):
-        return norm, form, False if lang == "und" else norm in stop_words(lang), flags
-    if lang not in SUPPORTED:
-        return norm, form.lower(), False, flags
     low = form.lower().replace("’", "'")
+    if not any(ch.isalpha() for ch in form):
+        return norm, form, False if lang == "und" else norm in stop_words(lang), flags, 0, low
+    if lang not in SUPPORTED:
+        return norm, form.lower(), False, flags, 0, low
     if first.isupper():
         flags |= F_CAP
         if low in _PRON_STARTERS:
@@ -316,9 +324,12 @@ def _analyse(form: str, lang: str) -> Info:
         lemma = _capital_lemma(form, lang)
     else:
         lemma = _base_lemma(form, lang)
-    if lang == "fr" and low in _CTX_FORMS:
+    role = _ROLES.get(low, 0) if lang == "fr" else 0
+    if low in _PLURAL_DETS:
+        flags |= F_PLURAL
+    if role:
         flags |= F_CTX
-    return norm, lemma, norm in stop_words(lang), flags
+    return norm, lemma, norm in stop_words(lang), flags, role, low
 
 
 _CACHES: dict[str, dict[str, Info]] = {}
@@ -418,8 +429,18 @@ def _complex_word(text: str, word: str, start: int, lang: str) -> tuple[list[tup
     return [(start, end)], end
 
 
+_NUM_SPACE = re.compile(r"(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:,\d+)?")
+_SPACES = frozenset(" \u00a0\u202f")
+_ELISION_HEADS = frozenset("lLdDjJnNsScCmMtT")
+_TRAILING = frozenset(",;:!?)»\"”")
+
+
 def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list[Info]]:
-    """Tokens, their forms, the indices of flagged tokens and their infos."""
+    """Tokens, their forms, the indices of flagged tokens and their infos.
+
+    Whitespace-separated chunks that are plain words (most of them) skip the
+    regex; the others go through ``_TOKEN_RE`` within their own bounds.
+    """
     cache = _cache(lang)
     cget = cache.get
     tokens: list[Token] = []
@@ -428,6 +449,7 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
     infos: list[Info] = []
     t_append = tokens.append
     f_append = forms.append
+    french = lang != "en"
 
     def emit(s: int, e: int) -> None:
         form = text[s:e]
@@ -440,47 +462,77 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
         t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
         f_append(form)
 
+    def region(a: int, b: int) -> int:
+        """Tokenise text[a:b] with the regex; returns how far tokens reached."""
+        for m in _TOKEN_RE.finditer(text, a, b):
+            kind = m.lastgroup
+            s, e = m.span()
+            if kind == "cw":
+                spans, end = _complex_word(text, m.group(), s, lang)
+                for x, y in spans:
+                    emit(x, y)
+                if end > e:  # the abbreviation took its period: go on after it
+                    return region(end, b) if end < b else end
+            elif kind == "url":
+                trimmed = m.group().rstrip(".,;:!?)]}'’\"»")
+                emit(s, s + len(trimmed))
+                for i in range(s + len(trimmed), e):
+                    emit(i, i + 1)
+            elif kind == "alnum":
+                form = m.group()
+                if _ORDINAL.fullmatch(form):
+                    emit(s, e)
+                else:
+                    for r in _ALNUM_RUN.finditer(form):
+                        emit(s + r.start(), s + r.end())
+            else:
+                emit(s, e)
+        return b
+
+    pos = 0
     taken = 0
-    for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup
-        if kind == "w" or kind == "p":
-            form = m.group()
-            s = m.start()
-            if s < taken:
-                continue
-            info = cget(form)
+    find = text.find
+    n = len(text)
+    for chunk in text.split():
+        s = find(chunk, pos)
+        e = pos = s + len(chunk)
+        if s < taken:
+            if e > taken:
+                region(taken, e)
+            continue
+        if chunk.isalpha():
+            info = cget(chunk)
             if info is None:
-                info = cache[form] = _analyse(form, lang)
+                info = cache[chunk] = _analyse(chunk, lang)
             if info[3]:
                 flagged.append(len(forms))
                 infos.append(info)
-            t_append({"start": s, "end": s + len(form), "norm": info[0], "lemma": info[1],
-                      "stop": info[2]})
-            f_append(form)
+            t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
+            f_append(chunk)
             continue
-        s, e = m.span()
-        if s < taken:
+        last = chunk[-1]
+        if last in _TRAILING and chunk[:-1].isalpha():  # "Bamako," "dit:"
+            emit(s, e - 1)
+            emit(e - 1, e)
             continue
-        if kind == "cw":
-            spans, reach = _complex_word(text, m.group(), s, lang)
-            taken = reach
-            for a, b in spans:
-                emit(a, b)
-        elif kind == "url":
-            url = m.group()
-            trimmed = url.rstrip(".,;:!?)]}'’\"»")
-            emit(s, s + len(trimmed))
-            for i in range(s + len(trimmed), e):
-                emit(i, i + 1)
-        elif kind == "alnum":
-            form = m.group()
-            if _ORDINAL.fullmatch(form):
-                emit(s, e)
-            else:
-                for r in _ALNUM_RUN.finditer(form):
-                    emit(s + r.start(), s + r.end())
-        else:
-            emit(s, e)
+        if (
+            french
+            and len(chunk) > 2
+            and chunk[1] in _APOS
+            and chunk[0] in _ELISION_HEADS
+            and chunk[2:].isalpha()
+            and chunk.lower().replace("’", "'") not in _WHOLE_WORDS
+        ):  # l'Alliance d'un
+            emit(s, s + 2)
+            emit(s + 2, e)
+            continue
+        if last.isdigit() and e + 4 <= n and text[e] in _SPACES:
+            m = _NUM_SPACE.match(text, e)  # "1 000", "20 000 000"
+            if m:
+                region(s, m.end())
+                taken = m.end()
+                continue
+        region(s, e)
     return tokens, forms, flagged, infos
 
 
@@ -539,7 +591,7 @@ def _end_after(
     while j < n:
         f = forms[j]
         spaced = tokens[j]["start"] > end
-        if f in ("»", "”", ")", "]", "›") or (not spaced and (f[0] in _TERMINAL_CHARS or f in _CLOSING)):
+        if f in _HARD_CLOSING or (not spaced and (f[0] in _TERMINAL_CHARS or f in _CLOSING)):
             pass
         elif f == '"' and text.count('"', tokens[first]["start"], end) % 2 == 1:
             pass  # closes a quote opened in this sentence
@@ -608,110 +660,127 @@ def _context_lemmas(
 ) -> None:
     """Fix lemmas that depend on neighbours or on the token starting a sentence."""
     n = len(forms)
+    last = n - 1
     for k, i in enumerate(flagged):
-        flags = infos[k][3]
-        if flags & F_CAP and i in initial:
+        info = infos[k]
+        if info[3] & F_CAP and i in initial:
             tokens[i]["lemma"] = _initial_lemma(forms[i], lang)
-        if not flags & F_CTX:
+        role = info[4]
+        if not role or i == last:
             continue
-        low = forms[i].lower().replace("’", "'")
-        prev = forms[i - 1].lower().replace("’", "'") if i else ""
-        nxt = forms[i + 1].lower().replace("’", "'") if i + 1 < n else ""
-        tok = tokens[i]
-        if low in ("le", "la", "l'", "les", "leur"):
-            pronoun = (
-                prev in _SUBJECT
-                or nxt in _AUX_FINITE
-                or (prev in ("de", "à") and low in ("le", "les"))
-                or (low == "leur" and _is_verb_lemma(tokens[i + 1]["lemma"], lang) if nxt else False)
-            )
-            if pronoun:
-                tok["lemma"] = "eux" if low in ("les", "leur") else "lui"
-                _verb_after(tokens, forms, i, lang, finite=True)
-            elif low != "leur":
-                _noun_after(tokens, forms, i, lang)
-        elif low in ("de", "d'"):
-            if prev in _NEGATION and prev != "plus" or nxt in _PRE_ADJ_PLURAL:
-                tok["lemma"] = "un"
-        elif low == "s'":
-            if nxt in ("il", "ils"):
-                tok["lemma"] = "si"
-            else:
-                _verb_after(tokens, forms, i, lang, finite=True)
-        elif low == "soit":
-            if prev not in _SUBJECT and prev not in ("ce", "c'", "qu'", "que"):
-                tok["lemma"] = "soit"
-        elif low in ("est", "été") and prev in _NOUN_BEFORE_EST and (
-            i < 2 or forms[i - 2].lower() not in _SUBJECT
+        if role == R_DET:
+            _noun_after(tokens, forms, i + 1, lang, info[3] & F_PLURAL)
+        elif role == R_TRIG:
+            _verb_after(tokens, forms, i, lang, True)
+        elif role == R_AUX:
+            _verb_after(tokens, forms, i, lang, False)
+        else:
+            _closed_in_context(tokens, forms, i, info, role, lang)
+
+
+def _closed_in_context(
+    tokens: list[Token], forms: list[str], i: int, info: Info, role: int, lang: str
+) -> None:
+    """le/la/les/leur pronoun or determiner, partitive de, s'il, soit, l'est/l'été."""
+    low = info[5]
+    prev = forms[i - 1].lower().replace("’", "'") if i else ""
+    nxt = forms[i + 1].lower().replace("’", "'")
+    tok = tokens[i]
+    if role == R_LE:
+        if (
+            prev in _SUBJECT
+            or nxt in _AUX_FINITE
+            or (prev in ("de", "à") and low in ("le", "les"))
+            or (low == "leur" and _is_verb_lemma(tokens[i + 1]["lemma"], lang))
         ):
-            tok["lemma"] = low
-            continue
-        elif low in _DETERMINERS:
-            _noun_after(tokens, forms, i, lang)
-        elif low in _VERB_TRIGGER:
-            _verb_after(tokens, forms, i, lang, finite=True)
-        if low in _AUX_ALL:
-            _verb_after(tokens, forms, i, lang, finite=False)
+            tok["lemma"] = "eux" if low in ("les", "leur") else "lui"
+            _verb_after(tokens, forms, i, lang, True)
+        elif low != "leur":
+            _noun_after(tokens, forms, i + 1, lang, info[3] & F_PLURAL)
+    elif role == R_DE:
+        if (prev in _NEGATION and prev != "plus") or nxt in _PRE_ADJ_PLURAL:
+            tok["lemma"] = "un"
+    elif role == R_SI:
+        if nxt in ("il", "ils"):
+            tok["lemma"] = "si"
+        else:
+            _verb_after(tokens, forms, i, lang, True)
+    elif role == R_SOIT:
+        if prev not in _SUBJECT and prev not in ("ce", "c'", "qu'", "que"):
+            tok["lemma"] = "soit"
+    elif role == R_EST:
+        if prev in _NOUN_BEFORE_EST and (i < 2 or forms[i - 2].lower() not in _SUBJECT):
+            tok["lemma"] = low  # l'est, l'été: nouns
+        else:
+            _verb_after(tokens, forms, i, lang, False)
 
 
-def _next_content(forms: list[str], i: int) -> int:
-    """Index after ``i`` skipping up to two adverbs/clitics (n'a pas été, s'y est)."""
-    j = i + 1
-    for _ in range(2):
-        if j < len(forms) and forms[j].lower() in _SKIP_ADV:
-            j += 1
-    return j
+_VERB_FIXES: dict[tuple[str, str, bool], str] = {}
+_NOUN_FIXES: dict[tuple[str, str, int], str] = {}
 
 
 def _verb_after(tokens: list[Token], forms: list[str], i: int, lang: str, finite: bool) -> None:
     """After a subject clitic (finite) or an auxiliary (participle), prefer a verb lemma."""
-    j = _next_content(forms, i)
-    if j >= len(forms):
+    j = i + 1
+    n = len(forms)
+    if j < n and forms[j] in _SKIP_ADV:
+        j += 1
+        if j < n and forms[j] in _SKIP_ADV:
+            j += 1
+    if j >= n:
         return
-    form = forms[j]
+    key = (forms[j], lang, finite)
+    fix = _VERB_FIXES.get(key)
+    if fix is None:
+        fix = _VERB_FIXES[key] = _verb_fix(forms[j], tokens[j]["lemma"], lang, finite)
+    if fix:
+        tokens[j]["lemma"] = fix
+
+
+def _verb_fix(form: str, lemma: str, lang: str, finite: bool) -> str:
+    """The verb lemma of ``form`` when simplemma gave a non-verb, else ''."""
     if not form.isalpha() or not form.islower():
-        return
-    lemma = tokens[j]["lemma"]
+        return ""
     if lemma.endswith(_VERB_ENDINGS) and lemma != form:
-        return
+        return ""
     if form in _AUX_ALL or form in _FR_CLOSED:
-        return
+        return ""
     for suffix, ending in _FINITE_RULES if finite else _PARTICIPLE_RULES:
         if form.endswith(suffix) and len(form) > len(suffix) + 1:
             candidate = form[: -len(suffix)] + ending
             if _is_verb_lemma(candidate, lang):
-                tokens[j]["lemma"] = candidate
-                return
+                return candidate
     if not finite:
-        for suffix, lemma_ in (("né", "naître"), ("née", "naître"), ("nés", "naître"),
-                               ("nées", "naître"), ("mort", "mourir"), ("morte", "mourir"),
-                               ("morts", "mourir"), ("mortes", "mourir")):
-            if form == suffix:
-                tokens[j]["lemma"] = lemma_
-                return
+        return _IRREGULAR_PARTICIPLES.get(form, "")
+    return ""
 
 
-def _noun_after(tokens: list[Token], forms: list[str], i: int, lang: str) -> None:
+_IRREGULAR_PARTICIPLES = {
+    "né": "naître", "née": "naître", "nés": "naître", "nées": "naître", "mort": "mourir",
+    "morte": "mourir", "morts": "mourir", "mortes": "mourir",
+}  # fmt: skip
+
+
+def _noun_after(tokens: list[Token], forms: list[str], j: int, lang: str, plural: int) -> None:
     """After a determiner, a form simplemma read as a verb is a noun: l'arrivée, la visite."""
-    j = i + 1
-    if j >= len(forms):
-        return
-    form = forms[j]
-    lemma = tokens[j]["lemma"]
+    key = (forms[j], lang, plural)
+    fix = _NOUN_FIXES.get(key)
+    if fix is None:
+        fix = _NOUN_FIXES[key] = _noun_fix(forms[j], tokens[j]["lemma"], lang, plural)
+    if fix:
+        tokens[j]["lemma"] = fix
+
+
+def _noun_fix(form: str, lemma: str, lang: str, plural: int) -> str:
+    """The noun lemma of ``form`` when simplemma read it as a verb, else ''."""
     if not form.isalpha() or not form.islower() or lemma == form or form in _FR_CLOSED:
-        return
+        return ""
     if not lemma.endswith(_VERB_ENDINGS) or form.endswith(_VERB_ENDINGS):
-        return
+        return ""
     if form.endswith(("ant", "ants", "ante", "antes")):
-        return  # participles used as adjectives/nouns are rare after a determiner
-    noun = form
-    if noun.endswith("s") and forms[i].lower() in _PLURAL_DETS:
-        noun = noun[:-1]
-    elif noun.endswith("s") and forms[i].lower() in ("les",):
-        noun = noun[:-1]
-    if _dictionary(lang).get(noun) is None:
-        return
-    tokens[j]["lemma"] = noun
+        return ""  # present participles after a determiner are rare and ambiguous
+    noun = form[:-1] if plural and form.endswith("s") else form
+    return noun if _dictionary(lang).get(noun) is not None else ""
 
 
 # --------------------------------------------------------------------------- public API
@@ -732,7 +801,8 @@ def tokenize_text(text: str, lang: str | None = None) -> tuple[str | None, list[
     starts = _sentence_starts(text, tokens, forms, flagged, infos, lexicon_lang)
     ends = starts[1:] + [len(tokens)]
     sentences = [
-        {"start": tokens[a]["start"], "end": tokens[b - 1]["end"]} for a, b in zip(starts, ends)
+        {"start": tokens[a]["start"], "end": tokens[b - 1]["end"]}
+        for a, b in zip(starts, ends, strict=True)
     ]
     if lexicon_lang in SUPPORTED:
         initial = set(starts)
