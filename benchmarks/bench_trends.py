@@ -56,8 +56,11 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
-def run_trends(args: list[str], stdin_gz: Path | None = None) -> tuple[float, int, int, str, str]:
-    """(seconds, peak tree RSS kB, max single-process RSS kB, stdout, stderr)."""
+def run_trends(
+    args: list[str], stdin_gz: Path | None = None
+) -> tuple[float, int, int, str, str, float]:
+    """(seconds, peak tree RSS kB, max single-process RSS kB, stdout, stderr, CPU s)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     zcat = None
     stdin = None
     if stdin_gz is not None:
@@ -88,8 +91,9 @@ def run_trends(args: list[str], stdin_gz: Path | None = None) -> tuple[float, in
         zcat.wait()
     if proc.returncode != 0:
         print(f"trends {' '.join(args)} failed (exit {proc.returncode}):\n{err}", file=sys.stderr)
-    max_single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, peak[0], max_single, out, err
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, peak[0], after.ru_maxrss, out, err, cpu
 
 
 def main() -> int:
@@ -105,9 +109,13 @@ def main() -> int:
     jobs = ["--jobs", str(opts.jobs)] if opts.jobs else []
 
     print(f"== 1. zcat {corpus.name} | sahelcli trends - --by month {' '.join(jobs)}")
-    secs, tree, single, out, err = run_trends(["-", "--by", "month", "-f", "jsonl", *jobs], corpus)
+    secs, tree, single, out, err, cpu = run_trends(
+        ["-", "--by", "month", "-f", "jsonl", *jobs], corpus
+    )
     periods = [json.loads(line) for line in out.splitlines() if line.strip()]
-    print(f"   time {secs:.1f} s (target <= 90 s); peak RSS: process tree {tree / 1024:.0f} MB, "
+    print(f"   time {secs:.1f} s (target <= 90 s), CPU {cpu:.1f} s (zcat included; load average "
+          f"at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(f"   peak RSS: process tree {tree / 1024:.0f} MB, "
           f"largest process {single / 1024:.0f} MB (target <= 1024 MB)")
     print(f"   {len(periods)} months, {sum(p['articles'] for p in periods)} articles; "
           f"stderr: {' | '.join(err.strip().splitlines()[-2:])}")
@@ -118,7 +126,7 @@ def main() -> int:
 
     if not opts.skip_year:
         print("== 2. ... | sahelcli trends - --by year --no-stance")
-        secs, _, _, out, _ = run_trends(
+        secs, _, _, out, _, _ = run_trends(
             ["-", "--by", "year", "--no-stance", "-f", "jsonl", *jobs], corpus
         )
         years = {p["period"]: p for p in (json.loads(x) for x in out.splitlines() if x.strip())}
@@ -132,7 +140,7 @@ def main() -> int:
     sahel = CORPUS / "sahel"
     print(f"== 3. sahelcli trends {sahel} --by quarter --target France --target jihad "
           f"--plot {opts.png}")
-    secs, _, _, out, err = run_trends(
+    secs, _, _, out, err, _ = run_trends(
         [str(sahel), "--by", "quarter", "--target", "France", "--target", "jihad",
          "--no-keywords", "-f", "jsonl", "--plot", opts.png]
     )

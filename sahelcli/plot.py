@@ -107,14 +107,17 @@ def _draw_stance(ax: Any, records: list[Record], by: str) -> None:
     totals = {t: sum(next(s for s in r["stance"] if s["target"] == t)["articles"] for r in records)
               for t in targets}
     shown = sorted(targets, key=lambda t: -totals[t])[:8]  # a readable number of lines
+    highest = 0.0
     for target in shown:
         xs, ys, ns = _series(records, "stance", "target", target, "mean_score")
-        if not xs:
+        if all(y != y for y in ys):  # all NaN: nothing to draw
             continue
+        highest = max([highest] + [abs(y) for y in ys if y == y])
         (line,) = ax.plot(xs, ys, linewidth=1.5, label=f"{target} ({totals[target]} articles)")
         ax.scatter(xs, ys, s=[12 + 6 * n for n in ns], color=line.get_color(), alpha=0.6)
     ax.axhline(0, color="grey", linewidth=0.8)
-    ax.set_ylim(-1.05, 1.05)
+    limit = min(1.05, max(0.5, 1.2 * highest))  # symmetric: 0 stays in the middle
+    ax.set_ylim(-limit, limit)
     ax.set_ylabel("mean stance score\n(-1 against, +1 favor)")
     ax.set_title(f"Stance per {by} (point size: articles naming the target)")
     ax.legend(loc="upper left", fontsize="small")

@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from unidecode import unidecode
@@ -154,16 +155,20 @@ def content_terms(record: Record) -> set[str]:
 
 
 def _terms_of(tokens: Iterable[dict[str, Any]]) -> set[str]:
-    terms = set()
-    for token in tokens:
-        if token.get("stop"):
-            continue
-        lemma = token.get("lemma") or token.get("norm") or ""
-        if lemma[:1].isalpha() and sum(ch.isalpha() for ch in lemma) >= 2:
-            lemma = lemma.lower()
-            if fold(lemma) not in CALENDAR_WORDS:
-                terms.add(lemma)
-    return terms
+    term_of = _term_of
+    terms = {term_of(t.get("lemma") or t.get("norm") or "") for t in tokens if not t.get("stop")}
+    terms.discard(None)
+    return terms  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=200_000)
+def _term_of(lemma: str) -> str | None:
+    """The counted form of a lemma, or None when it is not a content term (cached:
+    news repeats its words)."""
+    if not lemma[:1].isalpha() or sum(ch.isalpha() for ch in lemma) < 2:
+        return None
+    lemma = lemma.lower()
+    return None if fold(lemma) in CALENDAR_WORDS else lemma
 
 
 class TermMatcher:
@@ -288,6 +293,9 @@ class Plan:
     matcher: TermMatcher = field(default_factory=lambda: TermMatcher([]))
     keep_target: Callable[[str], bool] = field(default=lambda target: True)
     stance_stage: Callable[[Record, Warn], None] | None = None
+    #: stance is wanted for every article (an article without one and no stage to
+    #: compute it is counted as unscored); else only stance fields present are used
+    compute_stance: bool = False
 
 
 def count_article(record: Record, period: str, plan: Plan, tally: Tally) -> None:
@@ -309,7 +317,7 @@ def count_article(record: Record, period: str, plan: Plan, tally: Tally) -> None
 def _count_stance(record: Record, period: str, plan: Plan, tally: Tally) -> None:
     if "stance" not in record:
         if plan.stance_stage is None:
-            tally.unscored += 1
+            tally.unscored += plan.compute_stance
             return
         plan.stance_stage(record, tally.warnings.append)
     for entry in record.get("stance") or []:
@@ -505,7 +513,7 @@ def period_records(
                 {"term": t, "articles": mentions[t], "share": round(mentions[t] / n, 4)}
                 for t in plan.matcher.terms
             ]
-        if plan.stance:
+        if plan.stance and (targets or plan.compute_stance):
             record["stance"] = [_stance_row(t, tally.stance.get((period, t))) for t in targets]
         records.append(record)
     return records

@@ -334,3 +334,16 @@ def test_plot_svg(tmp_path: Path) -> None:
     svg = tmp_path / "articles.svg"
     run([str(FOLDER)], stance=False, plot=svg)
     assert "<svg" in svg.read_text(encoding="utf-8")[:1000]
+
+
+def test_stance_is_computed_only_when_asked() -> None:
+    pytest.importorskip("sahelcli.stance")
+    _, out, _ = run([str(FOLDER)], by="quarter", keywords=False)
+    assert all("stance" not in json.loads(line) for line in out.splitlines())
+    _, out, err = run([str(FOLDER)], by="quarter", keywords=False, targets=["France", "Wagner"])
+    records = [json.loads(line) for line in out.splitlines()]
+    targets = {s["target"] for r in records for s in r["stance"]}
+    assert targets == {"France", "Russie"}  # Wagner is an alias of Russie in the gazetteer
+    q1 = next(s for s in records[0]["stance"] if s["target"] == "France")
+    assert q1["articles"] == 2  # a1 (diplomates français) and a2 (retrait français)
+    assert q1["favor"] + q1["against"] + q1["neutral"] == 2

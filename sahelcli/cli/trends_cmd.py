@@ -32,6 +32,7 @@ from sahelcli.trends import (
     TermMatcher,
     check_date,
     first_words,
+    fold,
     period_records,
     tally_stream,
     target_filter,
@@ -77,12 +78,15 @@ def trends(
         bool, typer.Option("--keywords/--no-keywords", help="Distinctive terms per period.")
     ] = True,
     stance: Annotated[
-        bool,
+        Optional[bool],  # noqa: UP045
         typer.Option(
             "--stance/--no-stance",
-            help="Stance per target and period (computed for articles without a stance field).",
+            help="Stance per target and period. Stance fields already in the records are "
+            "always used; --stance (or --target) computes it for articles without one "
+            "(about doubles the run time); --no-stance ignores stance.",
+            show_default=False,
         ),
-    ] = True,
+    ] = None,
     prior: Annotated[
         float,
         typer.Option(
@@ -94,6 +98,13 @@ def trends(
         int,
         typer.Option("--min-articles", min=1, help="Ignore terms used in fewer articles overall."),
     ] = DEFAULT_MIN_ARTICLES,
+    stance_model: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--stance-model", help="Stance model trained by 'sahelcli train-stance' "
+            "(default: the built-in cue tagger)."
+        ),
+    ] = None,
     plot: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -119,7 +130,8 @@ def trends(
     env = Environment.from_sys()
     options = TrendOptions(
         by=by.value, terms=term or [], targets=target or [], top=top, keywords=keywords,
-        stance=stance, prior=prior, min_articles=min_articles, plot=plot, jobs=jobs,
+        stance=stance, stance_model=stance_model, prior=prior, min_articles=min_articles,
+        plot=plot, jobs=jobs,
     )
     status = run_trends(inputs, options, fmt.value if fmt else None, env, quiet=quiet)
     raise typer.Exit(int(status))
@@ -135,7 +147,8 @@ class TrendOptions:
         targets: list[str] | None = None,
         top: int = 10,
         keywords: bool = True,
-        stance: bool = True,
+        stance: bool | None = None,
+        stance_model: str | None = None,
         prior: float = DEFAULT_PRIOR,
         min_articles: int = DEFAULT_MIN_ARTICLES,
         plot: Path | None = None,
@@ -148,6 +161,7 @@ class TrendOptions:
         self.top = top
         self.keywords = keywords
         self.stance = stance
+        self.stance_model = stance_model
         self.prior = prior
         self.min_articles = min_articles
         self.plot = plot
@@ -218,23 +232,44 @@ def run_trends(
 def _make_plan(options: TrendOptions, reporter: Reporter) -> Plan:
     plan = Plan(
         keywords=options.keywords,
-        stance=options.stance,
+        stance=options.stance is not False,
         matcher=TermMatcher(options.terms),
         keep_target=target_filter(options.targets),
     )
-    if options.stance:
-        plan.stance_stage = _stance_stage()
+    if options.stance or (options.stance is None and options.targets):
+        plan.stance_stage, keys = _stance_stage(options)
+        plan.compute_stance = True
+        plan.keep_target = target_filter(keys)
     return plan
 
 
-def _stance_stage() -> Stage | None:
-    """The stance stage, or None when sahelcli.stance is not there (then only
-    records that already carry a stance field count; the summary says so)."""
+def _stance_stage(options: TrendOptions) -> tuple[Stage | None, list[str]]:
+    """The stance stage (None when sahelcli.stance is not there: then only records
+    that already carry a stance field count, and the summary says so), and the
+    target filter keys.
+
+    A ``--target`` that is part of a known actor's name ("jihad", "France") filters
+    on it; an alias ("Wagner", "Bamako") on the actor it stands for; any other name
+    ("Assimi Goïta") becomes an extra target the stage looks for.
+    """
     try:
-        from sahelcli.stance import stance_stage  # type: ignore[attr-defined]
+        from sahelcli.stance import load_gazetteer, stance_stage
     except ImportError:
-        return None
-    return stance_stage()  # type: ignore[no-any-return]
+        return None, options.targets
+    gazetteer = load_gazetteer()
+    known = list(gazetteer.actors)
+    keys: list[str] = []
+    extra: list[str] = []
+    for wanted in options.targets:
+        if any(fold(wanted).strip() in fold(name) for name in known):
+            keys.append(wanted)
+            continue
+        name = gazetteer.resolve(wanted)
+        keys.append(name)
+        if name not in known:
+            extra.append(name)
+    stage = stance_stage(targets=extra or None, model_path=options.stance_model)
+    return stage, keys
 
 
 def _reader_warn(reporter: Reporter, ledger: DateLedger):  # type: ignore[no-untyped-def]

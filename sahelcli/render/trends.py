@@ -115,7 +115,7 @@ def _terms_table(records: list[Record]) -> Any:
 
 def _stance_table(records: list[Record]) -> Any:
     """One row per target and period: counts, mean score and a stacked bar
-    (green favor, grey neutral, red against)."""
+    (green █ favor, grey ░ neutral, red ▓ against: readable without colour too)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -154,9 +154,10 @@ def _stacked(item: dict[str, Any], width: int = 12) -> Any:
     total = item["articles"] or 1
     bar_text = Text()
     used = 0
-    for key, style in (("favor", "green"), ("neutral", "grey50"), ("against", "red")):
+    for key, glyph, style in (("favor", "█", "green"), ("neutral", "░", "grey50"),
+                              ("against", "▓", "red")):
         cells = round(width * item[key] / total)
         cells = min(cells, width - used)
-        bar_text.append("█" * cells, style=style)
+        bar_text.append(glyph * cells, style=style)
         used += cells
     return bar_text
