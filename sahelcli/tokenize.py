@@ -152,13 +152,15 @@ _DETERMINERS = frozenset(
     aux des chaque plusieurs quelques""".split()
 )
 _PLURAL_DETS = frozenset("les des ses mes tes nos vos leurs ces aux plusieurs quelques".split())
-_PRE_ADJ_PLURAL = frozenset(
-    """nombreux nombreuses autres nouveaux nouvelles grands grandes petits petites bons bonnes
-    beaux belles vrais vraies véritables multiples importants importantes graves fortes
-    jeunes vieux vieilles longues longs hauts hautes mauvais mauvaises premiers premières
-    violents violentes sérieux sérieuses""".split()
+# Adjectives that come before the noun: "de nombreux", "d'autres" (lemmas).
+_PRENOMINAL = frozenset(
+    """nombreux autre nouveau grand petit bon beau vrai véritable multiple important grave fort
+    jeune vieux long haut mauvais premier violent sérieux faux gros lourd précieux coûteux
+    meilleur excellent différent divers rare simple large immense énorme vaste terrible profond
+    léger réel nombreuse""".split()
 )
-_NEGATION = frozenset("pas jamais guère point plus".split())
+_NEGATION = frozenset("pas jamais guère point".split())
+_DE_IDIOMS = frozenset("nouveau même plus moins suite loin près nature sorte façon manière".split())
 _NOUN_BEFORE_EST = frozenset("l' le cet un son chaque ce nord sud".split())
 _PARTICIPLE_RULES = (
     ("mises", "mettre"), ("mise", "mettre"), ("mis", "mettre"),
@@ -201,6 +203,7 @@ _ROLES: dict[str, int] = {
     "leur": R_LE, "de": R_DE, "d'": R_DE, "s'": R_SI, "soit": R_SOIT, "est": R_EST,
     "été": R_EST,
 }  # fmt: skip
+_NAME_DETS = frozenset("le la l' l’ les du des au aux".split())
 _PRON_STARTERS = frozenset("il ils elle elles on je j'".split())
 
 
@@ -277,12 +280,25 @@ def _capital_lemma(form: str, lang: str) -> str:
     low = form.lower()
     if lang == "fr" and low.replace("’", "'") in _FR_CLOSED:
         return _FR_CLOSED[low.replace("’", "'")]
-    if lang == "en" and low in ("i",):
+    if lang == "en" and low == "i":
         return "I"
+    known = _dictionary(lang).get(form)
+    if known is not None:  # Paris -> Paris, Premier -> premier
+        return str(known)
     lemma = _simplemma(form, lang)
     return lemma if lemma[:1].isupper() else form
 
 
+@lru_cache(maxsize=20_000)
+def _named_common(form: str, lang: str) -> str:
+    """'Conseil' in 'le Conseil de sécurité': a common noun inside a name, UD lowercases it."""
+    low = form.lower()
+    if form.isupper() or _dictionary(lang).get(form) is not None:
+        return ""
+    return low if _dictionary(lang).get(low) == low else ""
+
+
+@lru_cache(maxsize=20_000)
 def _initial_lemma(form: str, lang: str) -> str:
     """Lemma of a capitalised word that starts a sentence: a common word unless unknown."""
     low = form.lower()
@@ -293,11 +309,15 @@ def _initial_lemma(form: str, lang: str) -> str:
         if form == "A":  # unaccented capital À
             return "à"
     dic = _dictionary(lang)
-    if dic.get(low) is None and dic.get(form) is None and not (form.isupper() and len(form) > 1):
+    acronym = form.isupper() and len(form) > 1
+    common = dic.get(low) is not None or unidecode(low) in stop_words(lang) or (
+        low.endswith("ment") and lang == "fr"
+    )
+    if acronym or not common:
+        if dic.get(form) is not None or acronym:
+            return _capital_lemma(form, lang)
         base = _base_lemma(low, lang)  # simplemma may still know an inflection
         return base if base != low else form
-    if form.isupper() and len(form) > 1:
-        return form if dic.get(low) is None else _base_lemma(low, lang)
     return _base_lemma(low, lang)
 
 
@@ -663,8 +683,13 @@ def _context_lemmas(
     last = n - 1
     for k, i in enumerate(flagged):
         info = infos[k]
-        if info[3] & F_CAP and i in initial:
-            tokens[i]["lemma"] = _initial_lemma(forms[i], lang)
+        if info[3] & F_CAP:
+            if i in initial:
+                tokens[i]["lemma"] = _initial_lemma(forms[i], lang)
+            elif i and forms[i - 1] in _NAME_DETS:
+                common = _named_common(forms[i], lang)
+                if common:
+                    tokens[i]["lemma"] = common
         role = info[4]
         if not role or i == last:
             continue
@@ -698,7 +723,7 @@ def _closed_in_context(
         elif low != "leur":
             _noun_after(tokens, forms, i + 1, lang, info[3] & F_PLURAL)
     elif role == R_DE:
-        if (prev in _NEGATION and prev != "plus") or nxt in _PRE_ADJ_PLURAL:
+        if _partitive(tokens, forms, i, prev, nxt, lang):
             tok["lemma"] = "un"
     elif role == R_SI:
         if nxt in ("il", "ils"):
@@ -713,6 +738,25 @@ def _closed_in_context(
             tok["lemma"] = low  # l'est, l'été: nouns
         else:
             _verb_after(tokens, forms, i, lang, False)
+
+
+def _partitive(
+    tokens: list[Token], forms: list[str], i: int, prev: str, nxt: str, lang: str
+) -> bool:
+    """de/d' as the plural indefinite or partitive article (UD lemma 'un'):
+    "pas de problème", "utilisent de coûteuses armures", "et de lourdes portes"."""
+    if nxt in _DE_IDIOMS:
+        return False
+    next_lemma = tokens[i + 1]["lemma"]
+    if prev in _NEGATION:
+        return not _is_verb_lemma(nxt, lang)
+    if next_lemma in _PRENOMINAL and nxt[-1:] in ("s", "x"):
+        if not i or not prev.isalpha() or tokens[i - 1]["stop"]:
+            return True
+        prev_lemma = tokens[i - 1]["lemma"]
+        # after a noun it is the preposition: "le développement de nouveaux matériaux"
+        return prev_lemma.endswith(_VERB_ENDINGS) and prev_lemma != prev
+    return False
 
 
 _VERB_FIXES: dict[tuple[str, str, bool], str] = {}
