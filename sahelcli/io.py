@@ -25,9 +25,7 @@ Warn = Callable[[str], None]
 RECORD_SUFFIXES = {".jsonl", ".ndjson"}
 FOLDER_SUFFIXES = {".txt", ".jsonl", ".ndjson"}
 
-_HEADER = re.compile(
-    r"\A\s*date\s*[:=]?\s*(" + DATE_VALUE + r")(?=\s|\Z)[ \t]*\n?", re.IGNORECASE
-)
+_HEADER = re.compile(r"\A\s*date\s*[:=]?\s*(" + DATE_VALUE + r")(?=\s|\Z)[ \t]*\n?", re.IGNORECASE)
 _TITLE_MAX_CHARS = 200
 _FINAL_PUNCT = ".!?…;:,"
 _CLOSERS = "\"'»”’)]"
@@ -83,7 +81,9 @@ def _repair_mojibake(text: str, source: str, warn: Warn) -> str:
     try:
         repaired = text.encode("cp1252").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
-        warn(f"{source}: text looks double-encoded (mojibake such as 'Ã©') and could not be repaired")
+        warn(
+            f"{source}: text looks double-encoded (mojibake such as 'Ã©') and could not be repaired"
+        )
         return text
     warn(f"{source}: repaired double-encoded UTF-8 (mojibake such as 'Ã©')")
     return repaired
@@ -95,9 +95,7 @@ def _check_text_like(text: str, source: str) -> None:
     if not sample:
         return
     controls = sum(
-        1
-        for ch in sample
-        if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0x7F <= ord(ch) < 0xA0
+        1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0x7F <= ord(ch) < 0xA0
     )
     if controls > max(2, len(sample) // 100):
         raise InputError(source, "binary data or unknown encoding, not a text article")
@@ -186,9 +184,7 @@ def record_from_json(
         title, text = split_title(text)
         text = text.strip() if title else text
     src = obj.get("source") or source
-    return new_record(
-        record_id, src, text, date=date, title=title, lang=obj.get("lang"), extra=obj
-    )
+    return new_record(record_id, src, text, date=date, title=title, lang=obj.get("lang"), extra=obj)
 
 
 def _decode_line(raw: bytes, where: str, warn: Warn, state: dict[str, bool]) -> str:
@@ -224,7 +220,11 @@ def _iter_json_lines(
 
 
 def read_stream(
-    stream: BinaryIO, source: str, record_id: str, warn: Warn = _no_warn, force_records: bool = False
+    stream: BinaryIO,
+    source: str,
+    record_id: str,
+    warn: Warn = _no_warn,
+    force_records: bool = False,
 ) -> Iterator[Record | InputError]:
     """Read one file or stdin: JSON Lines when it starts with '{', else one article."""
     leading: list[bytes] = []
@@ -250,7 +250,11 @@ def read_stream(
         return
     article = parse_plain_article(text, source, warn)
     if not article.text.strip():
-        problem = "article has a header or title but no text" if article.title or article.date else "empty input (no text)"
+        problem = (
+            "article has a header or title but no text"
+            if article.title or article.date
+            else "empty input (no text)"
+        )
         yield InputError(source, problem)
         return
     yield new_record(record_id, source, article.text, date=article.date, title=article.title)
@@ -304,7 +308,9 @@ def _walk_folder(folder: Path, display: str) -> Iterator[_File | InputError]:
 def _unique_ids(files: list[_File]) -> dict[_File, str]:
     """File stem as id; the relative path when two files share a stem."""
     stems = Counter(f.path.stem for f in files)
-    return {f: f.path.stem if stems[f.path.stem] == 1 else f.rel.replace(os.sep, "/") for f in files}
+    return {
+        f: f.path.stem if stems[f.path.stem] == 1 else f.rel.replace(os.sep, "/") for f in files
+    }
 
 
 def read_inputs(

@@ -85,7 +85,9 @@ def tokenize_stage(lang: str | None = None, force: bool = False) -> Stage:
                 record["lang"] = lang
             ensure_tokens(record)
         if record.get("lang") is None and (record.get("text") or "").strip():
-            warn(f"{record['id']}: language not recognised (not French or English); "
-                 "analysed as unknown")
+            warn(
+                f"{record['id']}: language not recognised (not French or English); "
+                "analysed as unknown"
+            )
 
     return stage

@@ -9,7 +9,6 @@ import pytest
 from typer.testing import CliRunner
 
 import sahelcli.cli  # noqa: F401  (registers the commands on the app)
-from sahelcli.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

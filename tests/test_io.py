@@ -121,9 +121,7 @@ def test_utf16_with_bom() -> None:
 
 
 def test_binary_and_empty_are_named_errors() -> None:
-    items, _ = read_all(
-        [str(FIXTURES / "bad" / "binary.txt"), str(FIXTURES / "bad" / "empty.txt")]
-    )
+    items, _ = read_all([str(FIXTURES / "bad" / "binary.txt"), str(FIXTURES / "bad" / "empty.txt")])
     errors = errors_of(items)
     assert len(errors) == 2
     assert "binary.txt" in errors[0] and "binary" in errors[0]
@@ -161,7 +159,7 @@ def test_jsonl_records_without_id_get_stem_and_line() -> None:
 
 
 def test_stdin_plain_text_and_records() -> None:
-    items, _ = read_all(["-"], stdin="  date 2024-01 Le Mali.".encode())
+    items, _ = read_all(["-"], stdin=b"  date 2024-01 Le Mali.")
     (record,) = records_of(items)
     assert (record["id"], record["source"], record["date"]) == ("stdin", "-", "2024-01")
     items, _ = read_all(["-"], stdin=b'\n{"id": "x", "text": "Le Niger."}\n')

@@ -64,7 +64,9 @@ ForceOpt = Annotated[
 ]
 JobsOpt = Annotated[
     Optional[int],  # noqa: UP045
-    typer.Option("--jobs", "-j", min=1, help="Worker processes (default: 1; all cores for folders)."),
+    typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: 1; all cores for folders)."
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Hide warnings (errors still show).")]
 
@@ -79,7 +81,9 @@ def version_callback(value: bool) -> None:
 def root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version."),
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
     ] = False,
 ) -> None:
     """sahelcli: one JSON record per article, enriched stage by stage."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from sahelcli.cli.app import (
-    FormatOpt,
     ForceOpt,
+    FormatOpt,
     Inputs,
     JobsOpt,
     LangOpt,
