@@ -52,6 +52,7 @@ class Lexicon:
     intensifiers: frozenset[str]
     passive: frozenset[str]
     agent_markers: frozenset[str]
+    speech: frozenset[str] = frozenset()
 
     def lookup(self, matched: str) -> Cue | None:
         """The cue a regex match stands for: exact form first, then the longest prefix."""
@@ -108,9 +109,6 @@ def get_lexicon(lang: str) -> Lexicon:
     cues = _read("stance-lexicon-cues.json")
     exact: dict[str, Cue] = {}
     prefixes: dict[str, Cue] = {}
-    polarity = _read(f"stance-lexicon-{lang}.json")["polarity"]
-    for word, value in polarity.items():
-        exact[word] = Cue("polarity", float(value) * POLARITY_WEIGHT)
     for kind, group in cues[lang].items():
         cue = Cue(kind, float(group["w"]))
         for form in group["cues"]:
@@ -119,6 +117,14 @@ def get_lexicon(lang: str) -> Lexicon:
             else:
                 exact[" ".join(form.split())] = cue
     forms = list(exact) + [p + "*" for p in prefixes]
+    lexicon = Lexicon(
+        re.compile("x"), exact, prefixes, frozenset(), frozenset(), frozenset(), frozenset()
+    )
+    polarity = _read(f"stance-lexicon-{lang}.json")["polarity"]
+    for word, value in polarity.items():
+        if lexicon.lookup(word) is None:  # a news cue outranks a general polarity word
+            exact[word] = Cue("polarity", float(value) * POLARITY_WEIGHT)
+            forms.append(word)
     regex = re.compile(r"(?<![\w])" + _trie_regex(forms) + r"(?![\w])")
     return Lexicon(
         regex=regex,
@@ -128,4 +134,5 @@ def get_lexicon(lang: str) -> Lexicon:
         intensifiers=frozenset(cues["intensifiers"][lang]),
         passive=frozenset(cues["passive"][lang]),
         agent_markers=frozenset(cues["agent_markers"][lang]),
+        speech=frozenset(cues["speech"][lang]),
     )

@@ -111,6 +111,25 @@ class TargetEvidence:
         }
 
 
+_OF = frozenset(("de", "d", "du", "des", "of"))
+_ARTICLES = frozenset(("l", "la", "le", "les", "the"))
+#: A mention detached from the cue (complement of a harm noun, or the cue is in what the
+#: actor *says*) counts for this much of an unknown role.
+DETACHED_WEIGHT = 0.25
+
+
+def _is_victim_complement(words: list[str], m_lo: int, lex: Lexicon) -> bool:
+    """Is the mention the complement of a harm noun ("l'invasion de l'Ukraine")? Then what
+    follows in the clause is said of the act, and the mention is its victim."""
+    i = m_lo - 1
+    if i >= 1 and words[i] in _ARTICLES:
+        i -= 1
+    if i < 1 or words[i] not in _OF:
+        return False
+    head = lex.lookup(words[i - 1])
+    return head is not None and head.kind == "harm"
+
+
 def _role(
     words: list[str],
     lex: Lexicon,
@@ -121,10 +140,15 @@ def _role(
     demonym: bool,
     kind: str,
 ) -> int:
-    """0 agent, 1 patient, 2 unknown: who does the cue's action, as far as word order tells."""
+    """0 agent, 1 patient, 2 unknown, 3 detached: who does the cue's action, as far as
+    word order tells."""
     if c_lo >= m_hi:  # cue after the mention
         gap = c_lo - m_hi
         between = words[m_hi:c_lo]
+        if _is_victim_complement(words, m_lo, lex):
+            return 3  # "l'invasion de l'Ukraine a été condamnée": the head noun is the subject
+        if any(w in lex.speech for w in between):
+            return 3  # "l'ONU a dit s'inquiéter des violences": the violence is not the UN's
         if any(w in lex.passive for w in words[max(m_hi, c_lo - 2) : c_lo]):
             return 1
         if kind.startswith("blame") and gap <= 2 and words[c_lo].endswith(("e", "es", "s")):
@@ -156,15 +180,18 @@ def _sentence(
         hi = max(bisect_right(spans, m.end - 1), lo + 1)
         placed.append((m.target, lo, hi, m.demonym))
     taken = [(m.start, m.end) for m in mentions]
-    out: dict[str, float] = {}
+    cues = []  # (first word, last word + 1, cue)
     for cm in lex.regex.finditer(folded):
         if any(s < cm.end() and cm.start() < e for s, e in taken):
             continue  # the cue is part of a name ("Alliance des États du Sahel")
         cue = lex.lookup(cm.group(0))
-        if cue is None:
-            continue
-        c_lo = max(bisect_right(spans, cm.start()) - 1, 0)
-        c_hi = max(bisect_right(spans, cm.end() - 1), c_lo + 1)
+        if cue is not None:
+            c_lo = max(bisect_right(spans, cm.start()) - 1, 0)
+            cues.append((c_lo, max(bisect_right(spans, cm.end() - 1), c_lo + 1), cue))
+    # Speech-act cues (condemn, praise...) take what follows as their object.
+    verbs = [lo for lo, _, cue in cues if cue.kind in ("blame", "praise")]
+    out: dict[str, float] = {}
+    for c_lo, c_hi, cue in cues:
         mod = 1.0
         before = words[max(0, c_lo - 3) : c_lo]
         if any(w in lex.negators for w in before):
@@ -181,7 +208,11 @@ def _sentence(
                 nearest[target] = (dist, lo, hi, demonym)
         for target, (dist, lo, hi, demonym) in nearest.items():
             role = _role(words, lex, lo, hi, c_lo, c_hi, demonym, cue.kind)
-            effect = ROLE_EFFECT[cue.kind][role]
+            if role == 0 and lo < c_lo and any(hi <= v < c_lo for v in verbs):
+                role = 3  # "l'ONU a condamné l'attaque": the attack is not the UN's
+            effect = ROLE_EFFECT[cue.kind][min(role, 2)]
+            if role == 3:
+                effect *= DETACHED_WEIGHT
             if effect == 0.0:
                 continue
             value = sign * abs(effect) * cue.weight * mod * weight / (1.0 + dist / HALF_DISTANCE)
