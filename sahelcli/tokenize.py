@@ -92,6 +92,8 @@ _TOKEN_RE = re.compile(
         | \d+)
         (?![^\W_]))
   | (?P<alnum>\d+[^\W\d_]\w*)
+  | (?P<el>(?<!\w)(?:[lLdDjJnNsScCmMtT]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’]
+        (?=[^\W\d_]\.|\d))
   | (?P<ini>[^\W\d_](?:\.-?[^\W\d_])+\.?(?!\w))
   | (?P<no>[nN]°)
   | (?P<cw>\w+(?:['’\-‐‑/&]\w+)*['’]?)
@@ -629,6 +631,8 @@ def _end_after(
     if abbrev:
         if not gap:
             return 0
+        if tok[:-1].lower() == "etc" and c.isupper():
+            return j  # "etc." often ends a sentence
         if c.isupper() and not nxt.isupper() and tokens[j]["norm"] in stops:
             single = len(tok) == 2 or "." in tok[:-1]  # initials: J. A.E.S.
             if not single or tokens[j]["norm"] not in ("le", "la", "les", "de", "du", "des"):
