@@ -132,8 +132,10 @@ def test_sentences(lang: str, text: str, expected: list[str]) -> None:
 # --------------------------------------------------------------------------- lemmas, norm, stop
 
 LEMMAS = [
-    ("fr", "Ils ont vu les soldats.", {"Ils": "eux", "ont": "avoir", "vu": "voir", "soldats": "soldat"}),
-    ("fr", "Elle se présente et il s'en va.", {"Elle": "lui", "se": "soi", "il": "lui", "s'": "soi"}),
+    ("fr", "Ils ont vu les soldats.",
+     {"Ils": "eux", "ont": "avoir", "vu": "voir", "soldats": "soldat"}),
+    ("fr", "Elle se présente et il s'en va.",
+     {"Elle": "lui", "se": "soi", "il": "lui", "s'": "soi"}),
     ("fr", "Il le dit, elle la voit.", {"le": "lui", "la": "lui"}),
     ("fr", "Le pays et la ville.", {"Le": "le", "la": "le"}),
     ("fr", "Les armées sont arrivées.", {"Les": "le", "armées": "armée", "arrivées": "arriver"}),
