@@ -40,8 +40,12 @@ def table(records: list[Record]) -> Any:
     from rich.text import Text
 
     grid = Table(title="sahelcli stance", show_lines=True)
-    for name in ("id", "target", "label", "score", "mentions", "evidence"):
-        grid.add_column(name, overflow="fold")
+    grid.add_column("id", overflow="fold", ratio=1)
+    grid.add_column("target", overflow="fold", ratio=1)
+    grid.add_column("label", no_wrap=True)
+    grid.add_column("score", no_wrap=True, justify="right")
+    grid.add_column("mentions", no_wrap=True, justify="right")
+    grid.add_column("first evidence", overflow="fold", ratio=3)
     for record in records:
         items = _items(record)
         if not items:
