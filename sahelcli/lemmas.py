@@ -1,0 +1,87 @@
+"""Lemma lookup with simplemma, its decoded dictionaries cached on disk.
+
+simplemma 2 ships its dictionaries front-coded and compressed; decoding the
+French one takes about half a second, which a one-article command would pay
+on every run. The decoded table is kept (per simplemma version and language)
+in the user's cache directory as a marshal file and read back in ~50 ms.
+Without a writable cache the tool still works, only slower to start.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import tempfile
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+
+def cache_dir() -> Path:
+    """``$SAHELCLI_CACHE_DIR``, else ``$XDG_CACHE_HOME/sahelcli``, else ``~/.cache/sahelcli``."""
+    explicit = os.environ.get("SAHELCLI_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sahelcli"
+
+
+def _simplemma_version() -> str:
+    import simplemma
+
+    return str(getattr(simplemma, "__version__", "unknown"))
+
+
+def _read_cached(path: Path) -> dict[bytes, bytes] | None:
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_cached(path: Path, table: dict[bytes, bytes]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+            handle.write(marshal.dumps(table))
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a read-only home: no cache, only a slower start
+
+
+def load_table(lang: str) -> dict[bytes, bytes]:
+    """simplemma's decoded dictionary for ``lang``, from the cache when possible."""
+    from simplemma.strategies.dictionaries.dictionary_factory import _load_dictionary_from_disk
+
+    path = cache_dir() / f"simplemma-{_simplemma_version()}-{lang}.marshal"
+    table = _read_cached(path)
+    if table is None:
+        table = _load_dictionary_from_disk(lang)
+        _write_cached(path, table)
+    return table
+
+
+class _CachedFactory:
+    """A simplemma DictionaryFactory backed by ``load_table``."""
+
+    @lru_cache(maxsize=8)  # noqa: B019 - one factory for the process
+    def get_dictionary(self, lang: str) -> Mapping[str, str]:
+        from simplemma.strategies.dictionaries.dictionary_factory import MappingStrToByteString
+
+        return MappingStrToByteString(load_table(lang))  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _lemmatizer() -> Any:
+    from simplemma import Lemmatizer
+    from simplemma.strategies import DefaultStrategy
+
+    factory = _CachedFactory()
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+
+
+def lemmatize(form: str, lang: str) -> str:
+    """simplemma's lemma of one token (its greedy mode off, as for UD)."""
+    return str(_lemmatizer().lemmatize(form, lang))
