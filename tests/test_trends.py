@@ -347,3 +347,31 @@ def test_stance_is_computed_only_when_asked() -> None:
     q1 = next(s for s in records[0]["stance"] if s["target"] == "France")
     assert q1["articles"] == 2  # a1 (diplomates français) and a2 (retrait français)
     assert q1["favor"] + q1["against"] + q1["neutral"] == 2
+
+
+def test_tokens_already_present_are_reused() -> None:
+    record = {
+        "id": "r", "lang": "fr", "title": None, "text": "Texte quelconque.",
+        "sentences": [{"start": 0, "end": 17}],
+        "tokens": [
+            {"start": 0, "end": 5, "norm": "texte", "lemma": "marqueur", "stop": False},
+            {"start": 6, "end": 16, "norm": "quelconque", "lemma": "quelconque", "stop": True},
+        ],
+    }
+    assert content_terms(record) == {"marqueur"}  # from the given tokens, not re-tokenized
+
+
+def test_one_period_warns_that_no_term_is_distinctive() -> None:
+    status, out, err = run([str(FOLDER / "a3.txt"), str(FOLDER / "a4.txt")], stance=False)
+    assert status == ExitStatus.OK
+    assert json.loads(out)["keywords"] == []
+    assert "one month: no distinctive terms" in err
+
+
+def test_month_only_dates_are_summed_up_by_week(tmp_path: Path) -> None:
+    (tmp_path / "m.txt").write_text("date 2024-04\nTexte daté du mois.\n", encoding="utf-8")
+    (tmp_path / "d.txt").write_text("date 2024-04-02\nTexte daté du jour.\n", encoding="utf-8")
+    status, out, err = run([str(tmp_path)], by="week", stance=False)
+    assert status == ExitStatus.OK
+    assert [json.loads(line)["period"] for line in out.splitlines()] == ["2024-W14"]
+    assert "1 articles dated by month only" in err and "(e.g. m)" in err

@@ -67,8 +67,9 @@ def trends(
     target: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option(
-            "--target", help="Only these stance targets (repeatable; 'jihad' keeps "
-            "'Groupes jihadistes')."
+            "--target", help="Stance toward these targets only (repeatable): part of an "
+            "actor's name ('jihad' keeps 'Groupes jihadistes'), an alias ('Wagner' is "
+            "Russie) or any other name (looked for as a target of its own)."
         ),
     ] = None,
     top: Annotated[
@@ -90,8 +91,9 @@ def trends(
     prior: Annotated[
         float,
         typer.Option(
-            "--prior", min=1e-6, help="Weight of the corpus prior of the log-odds statistic, "
-            "as a share of the corpus counts (larger: fewer rare terms)."
+            "--prior", min=1e-6, help="Weight of the corpus prior of the log-odds statistic "
+            "(Monroe et al. 2008), as a share of the corpus counts: larger values shrink "
+            "each period more toward the whole corpus."
         ),
     ] = DEFAULT_PRIOR,
     min_articles: Annotated[
@@ -176,7 +178,7 @@ class DateLedger:
         self.read = 0
         self.dated = 0
         self.by_status: Counter[str] = Counter()
-        self.undated_ids: list[str] = []
+        self.examples: dict[str, list[str]] = {}  # a few ids per status, for the summary
         self.header_dropped = False  # the reader just dropped an impossible header date
 
 
@@ -310,13 +312,12 @@ def _dated(
         check = check_date(date, options.by, options.today)
         if check.period is None:
             ledger.by_status[check.status] += 1
-            if check.status == "undated":
-                if len(ledger.undated_ids) < 5:
-                    ledger.undated_ids.append(record_id)
-            elif check.status in ("impossible", "future", "unrecognised"):
+            if check.status in ("impossible", "future", "unrecognised"):
                 reporter.error(f"{item.get('source') or record_id}: {check.detail}")
-            else:  # coarse: a month-only date asked for by week
-                reporter.warn(f"{record_id}: {check.detail}")
+            else:  # undated, or coarse (a month-only date asked for by week): summed up
+                examples = ledger.examples.setdefault(check.status, [])
+                if len(examples) < 5:
+                    examples.append(record_id)
             continue
         ledger.dated += 1
         yield check.period, item
@@ -345,12 +346,15 @@ def _summarise(
     if undated:
         reporter.warn(
             f"{undated} of {ledger.read} articles have no date and are not in the trends "
-            f"(e.g. {first_words(ledger.undated_ids, 5)}); add a 'date YYYY-MM-DD' header "
+            f"(e.g. {first_words(ledger.examples['undated'])}); add a 'date YYYY-MM-DD' header "
             "or a date field"
         )
     coarse = ledger.by_status["coarse"]
     if coarse:
-        reporter.warn(f"{coarse} articles dated by month only are left out of the weekly trends")
+        reporter.warn(
+            f"{coarse} articles dated by month only are left out of the weekly trends "
+            f"(e.g. {first_words(ledger.examples['coarse'])}); use --by month or full dates"
+        )
     if not tally.articles:
         where = ", ".join(paths)
         reporter.error(
@@ -360,6 +364,11 @@ def _summarise(
         return
     placed = sum(tally.articles.values())
     periods = len(tally.articles)
+    if periods == 1 and options.keywords:
+        reporter.warn(
+            f"all dated articles fall in one {options.by}: no distinctive terms (a period's "
+            "terms are measured against the other periods); try a shorter --by"
+        )
     summary = (
         f"trends: {placed} of {ledger.read} articles in {periods} "
         f"{options.by}{'s' if periods != 1 else ''}"
