@@ -117,15 +117,17 @@ def test_fightin_words_by_hand() -> None:
     # delta_x(A) = log(5 / (4+4-3-2)) - log(3 / (4+4-1-2)) = 2 log(5/3)
     # var = 1/5 + 1/3 = 8/15; z = 2 log(5/3) / sqrt(8/15)
     model = FightinWords({"x": 4, "y": 4}, prior=0.5)
-    top = model.top({"x": 3, "y": 1}, top=5, min_count=1)
+    top = model.top({"x": 3, "y": 1}, top=5, min_count=1, min_z=0)
     assert [d.term for d in top] == ["x"]  # y is under-represented: z < 0, left out
     assert top[0].log_odds == pytest.approx(2 * math.log(5 / 3), abs=1e-4)
     assert top[0].z == pytest.approx(2 * math.log(5 / 3) / math.sqrt(8 / 15), abs=1e-3)
     assert top[0].z == pytest.approx(1.399, abs=1e-3)
     assert top[0].articles == 3
     # symmetric: B's distinctive term is y with the same z
-    other = model.top({"x": 1, "y": 3}, top=5, min_count=1)
+    other = model.top({"x": 1, "y": 3}, top=5, min_count=1, min_z=0)
     assert [d.term for d in other] == ["y"] and other[0].z == top[0].z
+    # z = 1.40 is below the default 1.96 threshold: not called distinctive
+    assert model.top({"x": 3, "y": 1}, min_count=1) == []
 
 
 def test_fightin_words_ranks_frequent_specific_terms_first() -> None:
@@ -138,7 +140,7 @@ def test_fightin_words_ranks_frequent_specific_terms_first() -> None:
 
 def test_min_count_filters_terms() -> None:
     model = FightinWords({"a": 2, "b": 40}, prior=0.5)
-    assert [d.term for d in model.top({"a": 1, "b": 30}, min_count=2)] == ["b"]
+    assert [d.term for d in model.top({"a": 1, "b": 30}, min_count=2, min_z=0)] == ["b"]
 
 
 # --------------------------------------------------------------------------- per article
