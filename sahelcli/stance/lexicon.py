@@ -30,6 +30,7 @@ ROLE_EFFECT = {
     "praise": (0.3, 1.0, 0.8),
     "pos": (1.0, 1.0, 1.0),
     "polarity": (1.0, 1.0, 1.0),
+    "none": (0.0, 0.0, 0.0),  # phrases that look like cues but are not ("soutient que")
 }
 
 

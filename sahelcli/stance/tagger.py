@@ -66,10 +66,10 @@ HALF_DISTANCE = 5.0
 #: Smoothing in score = (pos - neg) / (pos + neg + SMOOTH): little evidence -> near 0.
 SMOOTH = 1.5
 #: Thresholds on the score and the evidence on the winning side.
-AGAINST_SCORE, AGAINST_MIN = -0.25, 1.5
+AGAINST_SCORE, AGAINST_MIN = -0.25, 1.0
 FAVOR_SCORE, FAVOR_MIN = 0.5, 2.5
 #: Positive evidence counts for less than negative in news (politeness, diplomatic wording).
-POS_DISCOUNT = 0.8
+POS_DISCOUNT = 1.0
 
 
 @dataclass
@@ -151,6 +151,8 @@ def _role(
             return 3  # "l'ONU a dit s'inquiéter des violences": the violence is not the UN's
         if any(w in lex.passive for w in words[max(m_hi, c_lo - 2) : c_lo]):
             return 1
+        if any(w in lex.agent_markers for w in words[c_hi : c_hi + 4]):
+            return 3  # "ont réagi à l'invasion de l'Ukraine par la Russie": the agent is named
         if kind.startswith("blame") and gap <= 2 and words[c_lo].endswith(("e", "es", "s")):
             return 1  # "la Russie, accusée de ..." (participle)
         if any(w in lex.agent_markers for w in between):
