@@ -238,7 +238,7 @@ def _make_plan(options: TrendOptions, reporter: Reporter) -> Plan:
         matcher=TermMatcher(options.terms),
         keep_target=target_filter(options.targets),
     )
-    if options.stance or (options.stance is None and options.targets):
+    if options.stance or (options.stance is None and (options.targets or options.stance_model)):
         plan.stance_stage, keys = _stance_stage(options)
         plan.compute_stance = True
         plan.keep_target = target_filter(keys)
@@ -373,9 +373,15 @@ def _summarise(
         f"trends: {placed} of {ledger.read} articles in {periods} "
         f"{options.by}{'s' if periods != 1 else ''}"
     )
-    bad = sum(n for s, n in ledger.by_status.items() if s != "undated")
-    if undated or bad:
-        summary += f" ({undated} undated, {bad} with a bad or unusable date)"
+    bad = sum(n for s, n in ledger.by_status.items() if s not in ("undated", "coarse"))
+    left_out = [
+        f"{n} {label}"
+        for n, label in ((undated, "undated"), (coarse, "dated by month only"),
+                         (bad, "with an impossible, unrecognised or future date"))
+        if n
+    ]
+    if left_out:
+        summary += f"; left out: {', '.join(left_out)}"
     _info(reporter, summary)
 
 
