@@ -24,6 +24,7 @@ from sahelcli.io import read_inputs
 from sahelcli.pipeline import Stage
 from sahelcli.records import Record
 from sahelcli.render import Writer, choose_format, load_view
+from sahelcli.render.progress import Progress
 from sahelcli.trends import (
     DEFAULT_MIN_ARTICLES,
     DEFAULT_PRIOR,
@@ -203,13 +204,17 @@ def run_trends(
     tally = Tally()
     first = list(_take(dated, POOL_THRESHOLD))
     jobs = options.jobs or (os.cpu_count() or 1 if len(first) >= POOL_THRESHOLD else 1)
-    for part in tally_stream(_chain(first, dated), plan, jobs=jobs):
-        for warning in part.warnings:
-            reporter.warn(warning)
-        for error in part.errors:
-            reporter.error(error)
-        part.warnings, part.errors = [], []
-        tally.merge(part)
+    with Progress(env, enabled=not quiet, label="articles counted") as progress:
+        reporter.sink = progress.print_line
+        for part in tally_stream(_chain(first, dated), plan, jobs=jobs):
+            for warning in part.warnings:
+                reporter.warn(warning)
+            for error in part.errors:
+                reporter.error(error)
+            part.warnings, part.errors = [], []
+            tally.merge(part)
+            progress.advance(sum(part.articles.values()))
+        reporter.sink = None
     _summarise(ledger, tally, options, reporter, paths)
     if tally.unscored:
         reporter.warn(
