@@ -49,6 +49,8 @@ class IdfModel:
     min_df: int = 1
     source: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    #: IDF already computed per key (filled by the scorer; never saved)
+    memo: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def idf(self, key: str) -> float:
         """Smoothed IDF of ``key`` (scikit-learn's ``smooth_idf`` formula)."""

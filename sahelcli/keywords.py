@@ -1,17 +1,20 @@
 """Keyphrases: candidate phrases, TF-IDF scoring, the background DF model.
 
 Candidates follow the phrase shape of news keyphrases: runs of content words
-(no stop word, number or punctuation) of 1-4 words, which in French may hold
-de/du/des/d'/de la/de l' inside ("Alliance des États du Sahel"); a run is cut
-where a lowercase word meets a capitalised one ("commentateur | Thierry
-Roland"). Occurrences are merged on a key made of folded lemmas, so
-"Russie"/"russie" and "jihadiste"/"jihadistes" are one candidate, shown in the
-article's most frequent original form.
+(no stop word, number, punctuation or, in French, conjugated verb) of 1-4
+words, which in French may hold de/du/des/d'/de la/de l' inside ("Alliance
+des États du Sahel"); a run is cut where a lowercase word meets a capitalised
+one ("commentateur | Thierry Roland"). A capitalised stop-listed word inside
+a name counts as a word ("coup d'État"). Occurrences are merged on a key of
+folded lemmas, so "Russie"/"russie" and "jihadiste"/"jihadistes" are one
+candidate, shown in the article's most frequent original form.
 
 Score = TF (title occurrences weigh more) x smoothed IDF from a background
-DF model x a prior for early first occurrence x a bonus for multiword phrases
-and for spread; a word is dropped when nearly all its occurrences sit inside
-a better-ranked phrase. Ties are broken by first occurrence, then by key.
+DF model (phrases have their own DF) x a prior for early first occurrence x
+a bonus for spread (first to last occurrence); a phrase seen once and never
+in the background weighs less, and a phrase is dropped when two thirds of
+its occurrences sit inside a better-ranked longer phrase. Ties are broken by
+first occurrence, then by key.
 
 Public API: ``keywords_stage``, ``extract_keywords``, ``candidate_phrases``
 (also used by the trends command), ``build_idf_model``, ``load_idf_model``.
@@ -59,9 +62,6 @@ MAX_WORDS = 4
 _CONNECTORS = {"fr": frozenset({"de", "du", "des", "d'"}), "en": frozenset({"of"})}
 #: Articles allowed right after a connector: "de la", "de l'".
 _AFTER_CONNECTOR = {"fr": frozenset({"la", "l'"}), "en": frozenset({"the"})}
-#: A stop-listed word is a real function word only when at least this share of
-#: background documents holds it; rarer ones ("mine", "parole") are content.
-STOP_MIN_DF_RATIO = 0.05
 
 # Scoring weights (tuned on news keyphrases, kept round on purpose).
 TITLE_WEIGHT = 3.0
@@ -71,7 +71,8 @@ LENGTH_BONUS = 0.0
 #: A phrase seen once and never in the background is seldom a set phrase.
 UNSEEN_PHRASE_WEIGHT = 0.5
 SPREAD_BONUS = 0.5
-SUBSUMED_SHARE = 0.67
+#: A phrase is dropped when this share of it sits inside a better longer phrase.
+SUBSUMED_SHARE = (2, 3)
 
 # token kinds
 _WORD, _LINK, _ARTICLE, _STOP = 1, 2, 3, 0
@@ -91,22 +92,6 @@ def shipped_model(lang: str | None) -> IdfModel | None:
     model = load_idf_model(path)
     model.source = f"shipped:{lang}"
     return model
-
-
-@lru_cache(maxsize=8)
-def function_words(lang: str) -> frozenset[str]:
-    """Stop-listed words frequent enough in the background to be function words.
-
-    stopwords-iso is aggressive (it lists "mine", "parole", "état"); the shipped
-    background DF keeps only the words that really occur everywhere. Without a
-    shipped model the full list is used.
-    """
-    words = stop_words(lang)
-    model = shipped_model(lang)
-    if model is None or model.documents == 0:
-        return words
-    floor = STOP_MIN_DF_RATIO * model.documents
-    return frozenset(w for w in words if model.df.get(w, 0) >= floor or len(w) <= 2)
 
 
 _FOLD: dict[str, str] = {}
@@ -145,15 +130,13 @@ class Candidate:
 
 @dataclass
 class _Seq:
-    """The analysed tokens of one text (title or body)."""
+    """One analysed text (title or body): its phrase runs and word keys."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
-    keys: list[str]
-    kinds: list[int]
-    caps: list[bool]
-    breaks: list[bool]  # a phrase cannot run from the previous token into this one
+    tokens: list[dict[str, Any]]
+    keys: dict[int, str]  # token index -> key, for words
+    runs: list[list[int]]  # word token indices of each run; connectors lie in the gaps
+    size: int  # number of tokens
 
 
 # word classes, fixed for a surface form (context decides the rest)
@@ -175,7 +158,7 @@ def _word_class(surface: str, lemma: str, lang: str) -> tuple[int, str, bool]:
         cls = _C_LINK
     elif norm in _AFTER_CONNECTOR.get(lang, _AFTER_CONNECTOR["fr"]):
         cls = _C_ARTICLE
-    elif norm in (function_words(lang) if lang in _CONNECTORS else stop_words("fr")):
+    elif norm in stop_words(lang if lang in _CONNECTORS else "fr"):
         cls = _C_STOPWORD if upper and len(norm) > 2 else _C_NONWORD
     elif len(norm) < 2 and not upper:
         cls = _C_NONWORD
@@ -191,14 +174,21 @@ def _word_class(surface: str, lemma: str, lang: str) -> tuple[int, str, bool]:
 
 def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, Any]],
              lang: str) -> _Seq:
+    """Classify tokens in context and cut the runs phrases are taken from.
+
+    A run is a maximal sequence of words with connectors between them; it is
+    cut at stop words, punctuation, numbers, sentence starts, line breaks and
+    where a lowercase word meets a capitalised one ("commentateur | Thierry").
+    """
     sentence_starts = {s["start"] for s in sentences}
-    seq = _Seq(text, [], [], [], [], [], [])
-    starts, ends, keys, kinds = seq.starts, seq.ends, seq.keys, seq.kinds
-    caps, breaks = seq.caps, seq.breaks
+    keys: dict[int, str] = {}
+    runs: list[list[int]] = []
+    run: list[int] = []
+    last_cap: bool | None = None  # capitalisation of the run's last word
     prev_end = 0
     prev_kind = _STOP
-    count_newlines = text.count
-    for tok in tokens:
+    count = text.count
+    for idx, tok in enumerate(tokens):
         start = tok["start"]
         end = tok["end"]
         cls, key, upper = _word_class(text[start:end], tok["lemma"], lang)
@@ -214,15 +204,22 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
             kind = _WORD if not initial and prev_kind != _STOP else _STOP
         else:
             kind = _STOP
-        starts.append(start)
-        ends.append(end)
-        keys.append(key if kind == _WORD else "de")
-        kinds.append(kind)
-        caps.append(upper and not initial)
-        breaks.append(initial or count_newlines("\n", prev_end, start) > 0)
+        if run and (kind == _STOP or initial or count("\n", prev_end, start)):
+            runs.append(run)
+            run = []
         prev_end = end
         prev_kind = kind
-    return seq
+        if kind == _WORD:
+            cap = upper and not initial
+            if cap and last_cap is False and run:
+                runs.append(run)
+                run = []
+            last_cap = cap
+            keys[idx] = key
+            run.append(idx)
+    if run:
+        runs.append(run)
+    return _Seq(text, tokens, keys, runs, len(tokens))
 
 
 _VERB_LEMMA_ENDS = ("er", "ir", "re", "oir")
@@ -236,63 +233,28 @@ def _finite_verb(lower: str, norm: str, lemma: str) -> bool:
     prefers the noun for ambiguous forms ("attaque", "hausse"), and past
     participles stay ("papillons mutés").
     """
-    if not lemma.endswith(_VERB_LEMMA_ENDS) or _fold(lemma) == norm:
+    if not lemma.endswith(_VERB_LEMMA_ENDS):
         return False
+    base = _fold(lemma)
+    if norm == base or norm[len(base):] in ("s", "x", "e", "es") and norm.startswith(base):
+        return False  # "ministres", "pouvoirs", "étrangère", "premiers": nouns, adjectives
     return not lower.endswith(_PARTICIPLE_ENDS)
 
 
-def _chunks(seq: _Seq) -> Iterator[list[int]]:
-    """Maximal runs of words (connectors inside), cut at lower -> Capital changes."""
-    run: list[int] = []
-    last_word_cap: bool | None = None
-    kinds = seq.kinds
-    for i, kind in enumerate(kinds):
-        if kind == _STOP or seq.breaks[i] and run:
-            if run:
-                yield _trim(run, kinds)
-            run = []
-            last_word_cap = None
-            if kind == _STOP:
-                continue
-        if kind == _WORD:
-            cap = seq.caps[i]
-            if last_word_cap is False and cap and run:
-                yield _trim(run, kinds)
-                run = []
-            last_word_cap = cap
-            run.append(i)
-        elif run:
-            run.append(i)
-    if run:
-        yield _trim(run, kinds)
-
-
-def _trim(run: list[int], kinds: list[int]) -> list[int]:
-    while run and kinds[run[-1]] != _WORD:
-        run = run[:-1]
-    return run
-
-
 def _occurrences(seq: _Seq) -> Iterator[tuple[str, int, int, int]]:
-    """(key, words, first token, last token) of every sub-phrase of every chunk."""
-    kinds, keys = seq.kinds, seq.keys
-    for run in _chunks(seq):
-        words = [i for i in run if kinds[i] == _WORD]
-        if len(words) == 1:
-            i = words[0]
-            yield keys[i], 1, i, i
-            continue
-        for a, i in enumerate(words):
-            parts = [keys[i]]
-            last_link = i
-            for b in range(a, min(a + MAX_WORDS, len(words))):
-                j = words[b]
-                if b > a:
-                    if j - last_link > 1:
-                        parts.append("de")
-                    parts.append(keys[j])
-                last_link = j
-                yield " ".join(parts), b - a + 1, i, j
+    """(key, words, first token, last token) of every sub-phrase of every run."""
+    keys = seq.keys
+    for run in seq.runs:
+        n = len(run)
+        for a in range(n):
+            i = prev = run[a]
+            key = keys[i]
+            yield key, 1, i, i
+            for b in range(a + 1, min(a + MAX_WORDS, n)):
+                j = run[b]
+                key = f"{key} de {keys[j]}" if j - prev > 1 else f"{key} {keys[j]}"
+                prev = j
+                yield key, b - a + 1, i, j
 
 
 def _texts(record: Record) -> list[tuple[_Seq, bool]]:
@@ -306,7 +268,24 @@ def _texts(record: Record) -> list[tuple[_Seq, bool]]:
         out.append((_analyse(title, t_sent, t_tok, lang), True))
     body = record.get("text") or ""
     out.append((_analyse(body, record["sentences"], record["tokens"], lang), False))
+    _merge_plurals([seq for seq, _ in out])
     return out
+
+
+def _merge_plurals(seqs: list[_Seq]) -> None:
+    """Map "jihadistes" to "jihadiste" when the article has both forms.
+
+    The lemmatiser leaves words it does not know as they are; a final -s/-x
+    with the bare form present in the same article is a plural.
+    """
+    words = {key for seq in seqs for key in seq.keys.values()}
+    remap = {w: w[:-1] for w in words if len(w) > 3 and w[-1] in "sx" and w[:-1] in words}
+    if remap:
+        for seq in seqs:
+            keys = seq.keys
+            for idx, key in keys.items():
+                if key in remap:
+                    keys[idx] = remap[key]
 
 
 # per key: [words, body count, title count, first, last, occurrences]
@@ -326,7 +305,7 @@ def _collect(seqs: list[tuple[_Seq, bool]]) -> _Stats:
             st[slot] += 1
             st[4] = offset + j
             st[5].append((n, i, j))
-        offset += len(seq.kinds)
+        offset += seq.size
     return found
 
 
@@ -334,7 +313,7 @@ def _candidate(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Candid
     forms: Counter[str] = Counter()
     for n, i, j in st[5]:
         seq = seqs[n][0]
-        forms[" ".join(seq.text[seq.starts[i] : seq.ends[j]].split())] += 1
+        forms[" ".join(seq.text[seq.tokens[i]["start"] : seq.tokens[j]["end"]].split())] += 1
     return Candidate(key, st[0], st[1], st[2], st[3], st[4], forms)
 
 
@@ -354,10 +333,8 @@ def document_keys(record: Record) -> set[str]:
     """The keys a DF model counts for one document: every word and candidate phrase."""
     keys: set[str] = set()
     for seq, _ in _texts(record):
-        keys.update(k for k, kind in zip(seq.keys, seq.kinds, strict=True) if kind == _WORD)
+        keys.update(seq.keys.values())
         keys.update(key for key, words, _, _ in _occurrences(seq) if words > 1)
-    tokens = record.get("tokens") or []
-    keys.update(t["norm"] for t in tokens if t["stop"])
     return keys
 
 
@@ -365,12 +342,19 @@ def document_keys(record: Record) -> set[str]:
 
 
 def _phrase_idf(key: str, words: int, model: IdfModel) -> float:
-    df = model.df.get(key)
-    if df is None and words > 1 and model.documents:
-        # a phrase too rare to be kept: no more frequent than its rarest word
-        word_dfs = [model.df.get(w, 0) for w in key.split() if w != "de"]
-        df = min([max(model.min_df - 1, 0), *word_dfs])
-    return model.idf_of_df(df or 0)
+    """IDF of a key; a phrase missing from the model is as rare as its rarest word,
+    at most ``min_df - 1`` documents (it was pruned). Memoised on the model."""
+    memo = model.memo
+    idf = memo.get(key)
+    if idf is None:
+        df = model.df.get(key)
+        if df is None and words > 1 and model.documents:
+            word_dfs = [model.df.get(w, 0) for w in key.split() if w != "de"]
+            df = min([max(model.min_df - 1, 0), *word_dfs])
+        idf = model.idf_of_df(df or 0)
+        if len(memo) < 1_000_000:
+            memo[key] = idf
+    return idf
 
 
 def _score(key: str, st: list[Any], model: IdfModel, n_tokens: int) -> float:
@@ -394,7 +378,7 @@ def _rank(
 ) -> list[tuple[Candidate, float]]:
     """Best ``top`` candidates with their scores, near-duplicates removed."""
     stats = _collect(seqs)
-    n_tokens = max(sum(len(seq.kinds) for seq, _ in seqs), 1)
+    n_tokens = max(sum(seq.size for seq, _ in seqs), 1)
     scored = sorted(
         ((_score(key, st, model, n_tokens), st[3], key) for key, st in stats.items()),
         key=lambda sfk: (-sfk[0], sfk[1], sfk[2]),
@@ -411,8 +395,10 @@ def _rank(
 def _redundant(key: str, st: list[Any], chosen: list[tuple[str, list[Any], float]]) -> bool:
     """A phrase mostly seen inside a better-ranked longer phrase adds nothing."""
     total = st[1] + st[2]
+    share = SUBSUMED_SHARE
     for other, ost, _ in chosen:
-        if ost[0] > st[0] and _contains(other, key) and ost[1] + ost[2] >= SUBSUMED_SHARE * total:
+        inside = ost[1] + ost[2]
+        if ost[0] > st[0] and inside * share[1] >= total * share[0] and _contains(other, key):
             return True
     return False
 

@@ -3,15 +3,12 @@
 Usage: python tools/build_background_idf.py [--min-df N] [--out sahelcli/data/idf-fr.json.gz]
 
 Input (read-only, from ../shared, never copied into the repository):
-  * corpora/masakhanews-fr/articles.jsonl          (881 BBC Afrique articles; AFL-3.0 per the HF card)
+  * corpora/masakhanews-fr/articles.jsonl          (881 BBC Afrique articles; AFL-3.0, HF card)
   * datasets/orangesum-fr-summaries/dev.jsonl      (752 Orange Actu articles; CC BY-SA 4.0)
   * corpora/orangesum-dated-fr/articles.jsonl.gz   (34,487 Orange Actu articles; CC BY-SA 4.0)
 They are streamed through stdin into ``sahelcli build-idf - --out FILE``.
 
-Two runs: the candidate phrases depend on which stop-listed words are real function words,
-which ``sahelcli.keywords.function_words`` reads from the shipped model; so the first run is
-made without a shipped model (full stop list) and the second with the first's word counts.
-Word counts do not depend on that choice, so a third run would give the same file.
+The run is deterministic: the same inputs give a byte-identical file.
 """
 
 from __future__ import annotations
@@ -55,12 +52,7 @@ def main() -> None:
     if missing:
         sys.exit(f"missing input: {missing[0]}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.unlink(missing_ok=True)  # first run: no shipped model, full stop list
-    first = args.out.with_name("idf-fr.bootstrap.json.gz")
-    build(first, args.min_df)
-    first.replace(args.out)
-    build(first, args.min_df)  # second run: function words from the first run's counts
-    first.replace(args.out)
+    build(args.out, args.min_df)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
 
 

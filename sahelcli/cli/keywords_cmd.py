@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -41,6 +42,10 @@ OverallOpt = Annotated[
     bool,
     typer.Option("--overall", help="One ranked list for all inputs (summed score, documents)."),
 ]
+def _ignore(message: str) -> None:
+    """Warnings of a silent first pass."""
+
+
 #: Per-article depth used to build the --overall list.
 OVERALL_DEPTH = 20
 
@@ -75,16 +80,19 @@ def _resolve_model(
     paths = resolve_inputs(inputs, env)
     if "-" in paths:
         raise UsageError("--idf corpus reads the inputs twice: give files or folders, not stdin")
-    reporter = Reporter(env, quiet=True)  # the second pass reports input problems once
-    records = _records(paths, env, reporter, lang)
-    return build_idf_model(records)
+    # the second pass (scoring) reports bad inputs; the first stays silent
+    return build_idf_model(_records(paths, env, lang))
 
 
-def _records(paths: list[str], env: Environment, reporter: Reporter, lang: str | None) -> Any:
+def _records(
+    paths: list[str], env: Environment, lang: str | None, reporter: Reporter | None = None
+) -> Iterator[Record]:
     """Readable records of ``paths``, language set when ``--lang`` was given."""
-    for item in read_inputs(paths, env.stdin, reporter.warn):
+    warn = reporter.warn if reporter else _ignore
+    for item in read_inputs(paths, env.stdin, warn):
         if isinstance(item, InputError):
-            reporter.error(str(item))
+            if reporter:
+                reporter.error(str(item))
             continue
         if lang and not item.get("lang"):
             item["lang"] = lang
@@ -152,7 +160,7 @@ def build_idf(
         raise UsageError("build-idf needs --out FILE (for example --out idf.json.gz)")
     reporter = Reporter(env, quiet=quiet)
     paths = resolve_inputs(inputs, env)
-    model = build_idf_model(_records(paths, env, reporter, lang), min_df=min_df)
+    model = build_idf_model(_records(paths, env, lang, reporter), min_df=min_df)
     if model.documents == 0:
         raise UsageError("build-idf: no readable article in the inputs; no model written")
     try:
