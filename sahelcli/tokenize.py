@@ -453,8 +453,9 @@ def _complex_word(text: str, word: str, start: int, lang: str) -> tuple[list[tup
 
 _NUM_SPACE = re.compile(r"(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:,\d+)?")
 _SPACES = frozenset(" \u00a0\u202f")
-_ELISION_HEADS = frozenset("lLdDjJnNsScCmMtT")
-_TRAILING = frozenset(",;:!?)»\"”")
+_TRAILING_ALL = frozenset(",;:!?)»\"”.]")
+_WORD_CORE = re.compile(r"[^\W\d_]+(?:['’\-‐‑][^\W\d_]+)*").fullmatch
+_LEADING = frozenset("(«\"“[")
 
 
 def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list[Info]]:
@@ -471,7 +472,6 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
     infos: list[Info] = []
     t_append = tokens.append
     f_append = forms.append
-    french = lang != "en"
 
     def emit(s: int, e: int) -> None:
         form = text[s:e]
@@ -532,21 +532,38 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
             t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
             f_append(chunk)
             continue
-        last = chunk[-1]
-        if last in _TRAILING and chunk[:-1].isalpha():  # "Bamako," "dit:"
-            emit(s, e - 1)
-            emit(e - 1, e)
+        # strip one opening mark and the closing punctuation: «Bamako», (AES). "dit",
+        i = 1 if chunk[0] in _LEADING else 0
+        j = len(chunk)
+        while j > i + 1 and chunk[j - 1] in _TRAILING_ALL:
+            j -= 1
+        core = chunk[i:j]
+        if ".." in chunk:
+            region(s, e)  # ellipsis
             continue
-        if (
-            french
-            and len(chunk) > 2
-            and chunk[1] in _APOS
-            and chunk[0] in _ELISION_HEADS
-            and chunk[2:].isalpha()
-            and chunk.lower().replace("’", "'") not in _WHOLE_WORDS
-        ):  # l'Alliance d'un
-            emit(s, s + 2)
-            emit(s + 2, e)
+        dot = chunk[j : j + 1] == "."
+        if core.isalpha():
+            if i:
+                emit(s, s + 1)
+            if dot and (core.lower() in _ABBREV or (len(core) == 1 and core.isupper())):
+                emit(s + i, s + j + 1)  # M. etc. J.
+                j += 1
+            else:
+                emit(s + i, s + j)
+            for x in range(s + j, e):
+                emit(x, x + 1)
+            continue
+        if not dot and _WORD_CORE(core):  # l'Alliance, a-t-il, peut-être, "qu'il",
+            if i:
+                emit(s, s + 1)
+            for x, y in _complex_word(text, core, s + i, lang)[0]:
+                emit(x, y)
+            for x in range(s + j, e):
+                emit(x, x + 1)
+            continue
+        last = chunk[-1]
+        if chunk.isdecimal() and not (e + 4 <= n and text[e] in _SPACES):
+            emit(s, e)
             continue
         if last.isdigit() and e + 4 <= n and text[e] in _SPACES:
             m = _NUM_SPACE.match(text, e)  # "1 000", "20 000 000"
