@@ -375,3 +375,13 @@ def test_dev_pairs_run_without_errors() -> None:
     for row in rows:
         result = stance_record(row, gaz)
         assert len(result) == 1 and result[0]["label"] in ("favor", "against", "neutral")
+
+
+@given(st.text(max_size=300))
+def test_any_text_no_crash(text: str) -> None:
+    gaz = load_gazetteer()
+    record = {"id": "h", "text": "La Russie et la Cédéao. " + text, "lang": "fr"}
+    for item in stance_record(record, gaz):
+        assert -1.0 <= item["score"] <= 1.0
+        assert item["label"] in ("favor", "against", "neutral")
+        assert item["mentions"] >= 1
