@@ -108,7 +108,7 @@ def _run_overall(
     quiet: bool,
     env: Environment,
 ) -> ExitStatus:
-    """Sum each term's score over all articles; rank; one row per term."""
+    """Sum each term's relative score over all articles; rank; one row per term."""
     reporter = Reporter(env, quiet=quiet)
     paths = resolve_inputs(inputs, env)
     scores: dict[str, float] = {}
@@ -116,8 +116,10 @@ def _run_overall(
     forms: dict[str, Counter[str]] = {}
 
     def collect(record: Record, ranked: list[tuple[Candidate, float]]) -> None:
+        # scores relative to the article's best term: long articles do not drown short ones
+        best = ranked[0][1] if ranked and ranked[0][1] > 0 else 1.0
         for cand, score in ranked:
-            scores[cand.key] = scores.get(cand.key, 0.0) + score
+            scores[cand.key] = scores.get(cand.key, 0.0) + score / best
             docs[cand.key] += 1
             forms.setdefault(cand.key, Counter())[cand.term] += 1
 
