@@ -162,6 +162,8 @@ def _role(
     between = words[c_hi:m_lo]
     if any(w in lex.agent_markers for w in between) and gap <= 6:
         return 0  # "... par la Russie"
+    if any(w in lex.agent_markers for w in words[c_hi : c_hi + 3]):
+        return 3  # "attentats perpétrés par des groupes [...] selon l'ONU": someone else acts
     if demonym and gap <= 1:
         return 0  # "l'invasion russe", "des frappes russes"
     return 1 if gap <= 6 else 2
