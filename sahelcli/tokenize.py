@@ -142,7 +142,7 @@ _AUX_FINITE = frozenset(
 )
 _AUX_ALL = _AUX_FINITE | frozenset("été avoir être ayant étant eu".split())
 _VERB_TRIGGER = frozenset(
-    "je j' tu il elle on ils elles ne n' se s' me m' te t' qui".split()
+    "je j' tu il elle on nous vous ils elles ne n' se s' me m' te t' qui lui".split()
 )
 _SKIP_ADV = frozenset(
     """pas plus jamais déjà également aussi bien toujours encore souvent ensuite alors enfin
@@ -181,7 +181,7 @@ _PARTICIPLE_RULES = (
 _FINITE_RULES = (
     ("ent", "er"), ("es", "er"), ("e", "er"), ("ons", "er"), ("ez", "er"),
     ("ait", "er"), ("aient", "er"), ("a", "er"), ("èrent", "er"),
-    ("it", "ir"), ("issent", "ir"), ("is", "ir"),
+    ("it", "ire"), ("it", "ir"), ("issent", "ir"), ("is", "ir"),
 )  # fmt: skip
 _VERB_ENDINGS = ("er", "ir", "re", "oir", "ïr")
 _EN_CLOSED = {"n't": "not", "n’t": "not", "'m": "be", "’m": "be", "'re": "be", "’re": "be",
@@ -198,12 +198,12 @@ F_QUOTE = 16  # straight double quote
 F_PLURAL = 32  # plural determiner
 
 # context roles
-R_DET, R_TRIG, R_AUX, R_LE, R_DE, R_SI, R_SOIT, R_EST = range(1, 9)
+R_DET, R_TRIG, R_AUX, R_LE, R_DE, R_SI, R_SOIT, R_EST, R_PAR = range(1, 10)
 _ROLES: dict[str, int] = {
     **{w: R_AUX for w in _AUX_ALL}, **{w: R_TRIG for w in _VERB_TRIGGER},
     **{w: R_DET for w in _DETERMINERS}, "le": R_LE, "la": R_LE, "l'": R_LE, "les": R_LE,
     "leur": R_LE, "de": R_DE, "d'": R_DE, "s'": R_SI, "soit": R_SOIT, "est": R_EST,
-    "été": R_EST,
+    "été": R_EST, "par": R_PAR,
 }  # fmt: skip
 _NAME_DETS = frozenset("le la l' l’ les du des au aux".split())
 _PRON_STARTERS = frozenset("il ils elle elles on je j'".split())
@@ -733,32 +733,89 @@ def _closed_in_context(
     nxt = forms[i + 1].lower().replace("’", "'")
     tok = tokens[i]
     if role == R_LE:
-        if (
-            prev in _SUBJECT
-            or nxt in _AUX_FINITE
-            or (prev in ("de", "à") and low in ("le", "les"))
-            or (low == "leur" and _is_verb_lemma(tokens[i + 1]["lemma"], lang))
-        ):
+        if prev in _SUBJECT or _object_pronoun(tokens, forms, i, low, prev, nxt, lang):
             tok["lemma"] = "eux" if low in ("les", "leur") else "lui"
             _verb_after(tokens, forms, i, lang, True)
         elif low != "leur":
             _noun_after(tokens, forms, i + 1, lang, info[3] & F_PLURAL)
-    elif role == R_DE:
-        if _partitive(tokens, forms, i, prev, nxt, lang):
+    elif role == R_DE or role == R_PAR:
+        if role == R_DE and _partitive(tokens, forms, i, prev, nxt, lang):
             tok["lemma"] = "un"
+        elif i > 1 and prev.endswith(("é", "ée", "és", "ées")) and (
+            forms[i - 2].lower() not in _DETERMINERS and forms[i - 2].lower() not in _NAME_DETS
+        ):  # "un régiment composé de", "blessés par": participles
+            _verb_after(tokens, forms, i - 2, lang, False)
     elif role == R_SI:
         if nxt in ("il", "ils"):
             tok["lemma"] = "si"
         else:
             _verb_after(tokens, forms, i, lang, True)
     elif role == R_SOIT:
-        if prev not in _SUBJECT and prev not in ("ce", "c'", "qu'", "que"):
+        # "soit 20 %", ", soit ... soit": the conjunction; "que la paix soit": the verb
+        if not prev[:1].isalpha() or prev in ("ou", "et") or nxt[:1].isdigit():
             tok["lemma"] = "soit"
     elif role == R_EST:
         if prev in _NOUN_BEFORE_EST and (i < 2 or forms[i - 2].lower() not in _SUBJECT):
             tok["lemma"] = low  # l'est, l'été: nouns
         else:
             _verb_after(tokens, forms, i, lang, False)
+
+
+def _object_pronoun(
+    tokens: list[Token], forms: list[str], i: int, low: str, prev: str, nxt: str, lang: str
+) -> bool:
+    """le/la/l'/les/leur before a verb is the object pronoun: "pour le garder", "l'a vu",
+    "les obligeant", "leur permet" (the subject-clitic case is handled by the caller)."""
+    nxt_form = forms[i + 1]
+    if not nxt_form[:1].islower():
+        return False
+    if nxt in _AUX_FINITE:
+        return nxt not in ("est", "été") or low != "l'"  # "à l'est", "l'été dernier"
+    if prev in ("de", "à") and low in ("le", "les"):
+        return True  # "de le faire": as articles they would be "du", "au"
+    if prev in _REFLEXIVE or nxt in ("en", "y"):
+        return True  # "se l'approprie", "l'en charger"
+    next_lemma = tokens[i + 1]["lemma"]
+    if low == "leur":
+        return _is_verb_lemma(next_lemma, lang)
+    if _infinitive(nxt, lang):
+        return True
+    return (
+        nxt.endswith(("ent", "aient", "ait", "èrent", "ant"))
+        and next_lemma != nxt
+        and _is_verb_lemma(next_lemma, lang)
+    )
+
+
+_REFLEXIVE = frozenset("se s' me m' te t'".split())
+# Infinitives also used as nouns: "le pouvoir", "le devoir", "l'être".
+_NOMINAL_INFINITIVES = frozenset(
+    """pouvoir devoir savoir être avoir rire sourire souvenir dîner déjeuner coucher lever
+    manger boire vivre devenir avenir loisir plaisir désir soir espoir miroir couloir trottoir
+    terroir comptoir mouchoir réservoir pouvoirs vouloir parler goûter baiser""".split()
+)
+_IRREGULAR_INFINITIVES = frozenset(
+    """faire dire voir prendre mettre aller venir tenir savoir vouloir écrire lire suivre
+    croire connaître naître paraître mourir ouvrir offrir courir recevoir conduire produire
+    permettre promettre comprendre apprendre reprendre obtenir maintenir soutenir devenir
+    revenir prévenir détruire construire réduire introduire traduire rendre défendre
+    entendre attendre répondre perdre vendre battre combattre abattre convaincre vaincre
+    craindre atteindre éteindre peindre joindre rejoindre résoudre accueillir cueillir fuir
+    servir sortir partir sentir dormir mentir voir revoir prévoir pourvoir asseoir""".split()
+)
+
+
+@lru_cache(maxsize=20_000)
+def _infinitive(word: str, lang: str) -> bool:
+    """``word`` is a verb infinitive (its imperfect exists in the dictionary): "garder",
+    "vendre", "finir"; not a noun in -er such as "mer" or a nominal infinitive."""
+    if len(word) < 4 or word in _NOMINAL_INFINITIVES or not _is_verb_lemma(word, lang):
+        return False
+    if word in _IRREGULAR_INFINITIVES:
+        return True
+    dic = _dictionary(lang)
+    stem = word[:-2]
+    return any(dic.get(stem + ending) == word for ending in ("ait", "issait", "ions"))
 
 
 def _partitive(
@@ -808,6 +865,8 @@ def _verb_fix(form: str, lemma: str, lang: str, finite: bool) -> str:
         return ""
     if lemma.endswith(_VERB_ENDINGS) and lemma != form:
         return ""
+    if finite and form in ("sommes", "suis"):
+        return "être"  # nous sommes, je suis (not "somme", "suivre")
     if form in _AUX_ALL or form in _FR_CLOSED:
         return ""
     for suffix, ending in _FINITE_RULES if finite else _PARTICIPLE_RULES:
