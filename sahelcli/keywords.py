@@ -442,18 +442,17 @@ def keywords_stage(
     def stage(record: Record, warn: Warn) -> None:
         if "keywords" in record and not force:
             return
-        ensure_tokens(record)
-        lang = record.get("lang")
-        if idf is None and shipped_model(lang) is None and lang not in warned:
-            warned.add(lang or "")
-            warn(f"{record['id']}: no background IDF model for language {lang or 'unknown'}; "
-                 "ranking by frequency and position only (use --idf FILE or --idf corpus)")
         ranked = ranked_candidates(record, top, idf)
         record["keywords"] = [{"term": c.term, "score": round(s, 4)} for c, s in ranked]
         if on_ranked is not None:
             on_ranked(record, ranked)
-        if not record["keywords"]:
+        lang = record.get("lang")
+        if not ranked:
             warn(f"{record['id']}: no keyword candidate (empty text, only numbers or stop words)")
+        elif idf is None and shipped_model(lang) is None and (lang or "") not in warned:
+            warned.add(lang or "")
+            warn(f"{record['id']}: no background IDF model for language {lang or 'unknown'}; "
+                 "ranking by frequency and position only (use --idf FILE or --idf corpus)")
 
     return stage
 

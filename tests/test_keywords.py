@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sahelcli.cli import main
 from sahelcli.errors import UsageError
@@ -289,3 +291,30 @@ def test_wikinews_records_feed_title_and_text() -> None:
     record = _record(path)
     assert record["title"] and record["title"] not in record["text"][:200]
     assert extract_keywords(record)
+
+
+# --------------------------------------------------------------------------- properties
+
+_WORDS = st.sampled_from(
+    ["Mali", "mali", "de", "des", "l'", "Alliance", "États", "du", "Sahel", "AES", "12", ",",
+     ".", "\n\n", "jihadistes", "jihadiste", "exige", "la", "Russie", "«", "»", "’", "-",
+     "the", "of", "junta", "Wagner", "1 000", "é", "  "]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_WORDS, max_size=40), st.one_of(st.none(), st.text(max_size=30)))
+def test_any_text_gives_terms_from_the_article(words: list[str], title: str | None) -> None:
+    text = " ".join(words)
+    record = {"id": "h", "text": text, "title": title, "lang": "fr"}
+    kws = extract_keywords(record, top=10)
+    assert len(kws) <= 10
+    scores = [k["score"] for k in kws]
+    assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
+    squashed = " ".join(f"{title or ''} {text}".split())
+    for k in kws:
+        assert k["term"] and k["term"] in squashed
+    again = dict(record)
+    again.pop("tokens", None)
+    again.pop("sentences", None)
+    assert extract_keywords(again, top=10) == kws
