@@ -7,9 +7,11 @@ and the caller decides how to report. Nothing here ever writes to an input.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +26,24 @@ Warn = Callable[[str], None]
 
 RECORD_SUFFIXES = {".jsonl", ".ndjson"}
 FOLDER_SUFFIXES = {".txt", ".jsonl", ".ndjson"}
+COMPRESSED_SUFFIX = ".gz"  # a.jsonl.gz, a.txt.gz: read through gzip
+
+
+def _kind_suffix(path: Path) -> str:
+    """The suffix that says what a file holds, looking through ``.gz``."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == COMPRESSED_SUFFIX:
+        suffixes.pop()
+    return suffixes[-1] if suffixes else ""
+
+
+def _stem(path: Path) -> str:
+    """``a`` for ``a.txt`` and for ``a.jsonl.gz``."""
+    name = path.name
+    if name.lower().endswith(COMPRESSED_SUFFIX):
+        name = name[: -len(COMPRESSED_SUFFIX)]
+    return Path(name).stem
+
 
 _HEADER = re.compile(r"\A\s*date\s*[:=]?\s*(" + DATE_VALUE + r")(?=\s|\Z)[ \t]*\n?", re.IGNORECASE)
 _TITLE_MAX_CHARS = 200
@@ -298,18 +318,18 @@ def _walk_folder(folder: Path, display: str) -> Iterator[_File | InputError]:
                 is_dir = False
             if is_dir:
                 yield from walk(Path(entry.path), child_shown)
-            elif Path(entry.name).suffix.lower() in FOLDER_SUFFIXES:
-                rel = os.path.relpath(entry.path, folder)
-                yield _File(Path(entry.path), child_shown, str(Path(rel).with_suffix("")))
+            elif _kind_suffix(Path(entry.name)) in FOLDER_SUFFIXES:
+                rel = Path(os.path.relpath(entry.path, folder))
+                yield _File(Path(entry.path), child_shown, str(rel.parent / _stem(rel)))
 
     yield from walk(folder, display)
 
 
 def _unique_ids(files: list[_File]) -> dict[_File, str]:
     """File stem as id; the relative path when two files share a stem."""
-    stems = Counter(f.path.stem for f in files)
+    stems = Counter(_stem(f.path) for f in files)
     return {
-        f: f.path.stem if stems[f.path.stem] == 1 else f.rel.replace(os.sep, "/") for f in files
+        f: _stem(f.path) if stems[_stem(f.path)] == 1 else f.rel.replace(os.sep, "/") for f in files
     }
 
 
@@ -330,7 +350,7 @@ def read_inputs(
         if path.is_dir():
             listed.extend(_walk_folder(path, item))
         elif path.exists() or path.is_symlink():
-            listed.append(_File(path, item, path.stem))
+            listed.append(_File(path, item, _stem(path)))
         else:
             listed.append(InputError(item, "no such file or folder"))
     ids = _unique_ids([f for f in listed if isinstance(f, _File)])
@@ -347,14 +367,17 @@ def read_inputs(
 
 
 def _read_file(file: _File, record_id: str, warn: Warn) -> Iterator[Record | InputError]:
-    force = file.path.suffix.lower() in RECORD_SUFFIXES
+    force = _kind_suffix(file.path) in RECORD_SUFFIXES
     try:
-        handle = open(file.path, "rb")  # noqa: SIM115 - closed below, generator-safe
+        if file.path.name.lower().endswith(COMPRESSED_SUFFIX):
+            handle: BinaryIO = gzip.open(file.path, "rb")  # type: ignore[assignment]
+        else:
+            handle = open(file.path, "rb")  # noqa: SIM115 - closed below, generator-safe
     except OSError as exc:
         yield InputError(file.display, f"cannot read: {exc.strerror or exc}")
         return
     with handle:
         try:
             yield from read_stream(handle, file.display, record_id, warn, force_records=force)
-        except OSError as exc:
-            yield InputError(file.display, f"cannot read: {exc.strerror or exc}")
+        except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+            yield InputError(file.display, f"cannot read: {getattr(exc, 'strerror', None) or exc}")

@@ -206,3 +206,16 @@ def test_any_bytes_give_records_or_named_errors(data: bytes) -> None:
             assert str(item).startswith("fuzz.txt")
         else:
             assert isinstance(item["text"], str)
+
+
+def test_gzipped_json_lines_and_bad_gzip(tmp_path: Path) -> None:
+    import gzip
+
+    good = tmp_path / "corpus.jsonl.gz"
+    with gzip.open(good, "wt", encoding="utf-8") as handle:
+        handle.write('{"text": "Le Mali."}\n{"id": "n", "text": "Le Niger."}\n')
+    (tmp_path / "broken.jsonl.gz").write_bytes(b"not gzip at all")
+    items, _ = read_all([str(tmp_path)])
+    assert [r["id"] for r in records_of(items)] == ["corpus:1", "n"]
+    (error,) = errors_of(items)
+    assert "broken.jsonl.gz" in error and "cannot read" in error
