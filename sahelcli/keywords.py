@@ -188,10 +188,14 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
     prev_end = 0
     prev_kind = _STOP
     count = text.count
+    cache = _CLASS_CACHE
     for idx, tok in enumerate(tokens):
         start = tok["start"]
         end = tok["end"]
-        cls, key, upper = _word_class(text[start:end], tok["lemma"], lang)
+        surface = text[start:end]
+        lemma = tok["lemma"]
+        found = cache.get((surface, lemma, lang))
+        cls, key, upper = found if found else _word_class(surface, lemma, lang)
         initial = start in sentence_starts
         if cls == _C_WORD:
             kind = _WORD
@@ -298,13 +302,23 @@ def _collect(seqs: list[tuple[_Seq, bool]]) -> _Stats:
     offset = 0
     for n, (seq, is_title) in enumerate(seqs):
         slot = 2 if is_title else 1
-        for key, words, i, j in _occurrences(seq):
-            st = found.get(key)
-            if st is None:
-                st = found[key] = [words, 0, 0, offset + i, 0, []]
-            st[slot] += 1
-            st[4] = offset + j
-            st[5].append((n, i, j))
+        keys = seq.keys
+        for run in seq.runs:  # _occurrences, inlined: this loop is the hot path
+            size = len(run)
+            for a in range(size):
+                i = prev = run[a]
+                key = keys[i]
+                for b in range(a, min(a + MAX_WORDS, size)):
+                    if b > a:
+                        j = run[b]
+                        key = f"{key} de {keys[j]}" if j - prev > 1 else f"{key} {keys[j]}"
+                        prev = j
+                    st = found.get(key)
+                    if st is None:
+                        st = found[key] = [b - a + 1, 0, 0, offset + i, 0, []]
+                    st[slot] += 1
+                    st[4] = offset + prev
+                    st[5].append((n, i, prev))
         offset += seq.size
     return found
 
@@ -379,16 +393,14 @@ def _rank(
     """Best ``top`` candidates with their scores, near-duplicates removed."""
     stats = _collect(seqs)
     n_tokens = max(sum(seq.size for seq, _ in seqs), 1)
-    scored = sorted(
-        ((_score(key, st, model, n_tokens), st[3], key) for key, st in stats.items()),
-        key=lambda sfk: (-sfk[0], sfk[1], sfk[2]),
-    )
+    # negated scores: one ascending sort gives best first, then first seen, then key
+    scored = sorted([(-_score(key, st, model, n_tokens), st[3], key) for key, st in stats.items()])
     chosen: list[tuple[str, list[Any], float]] = []
-    for score, _, key in scored:
+    for neg_score, _, key in scored:
         if len(chosen) >= top:
             break
         if not _redundant(key, stats[key], chosen):
-            chosen.append((key, stats[key], score))
+            chosen.append((key, stats[key], -neg_score))
     return [(_candidate(key, st, seqs), score) for key, st, score in chosen]
 
 
