@@ -65,11 +65,10 @@ TITLE_WEIGHT = 1.5
 HALF_DISTANCE = 5.0
 #: Smoothing in score = (pos - neg) / (pos + neg + SMOOTH): little evidence -> near 0.
 SMOOTH = 1.5
-#: Thresholds on the score and the evidence on the winning side.
+#: Thresholds on the score and the evidence on the winning side (one unit = one clear cue
+#: next to the mention). Favor asks for more: in news, praise is rarer and often diplomatic.
 AGAINST_SCORE, AGAINST_MIN = -0.25, 1.0
 FAVOR_SCORE, FAVOR_MIN = 0.5, 2.5
-#: Positive evidence counts for less than negative in news (politeness, diplomatic wording).
-POS_DISCOUNT = 1.0
 
 
 @dataclass
@@ -83,14 +82,13 @@ class TargetEvidence:
     sentences: list[tuple[float, str]] = field(default_factory=list)
 
     def score(self) -> float:
-        pos = self.pos * POS_DISCOUNT
-        return (pos - self.neg) / (pos + self.neg + SMOOTH)
+        return (self.pos - self.neg) / (self.pos + self.neg + SMOOTH)
 
     def label(self) -> str:
         score = self.score()
         if score <= AGAINST_SCORE and self.neg >= AGAINST_MIN:
             return "against"
-        if score >= FAVOR_SCORE and self.pos * POS_DISCOUNT >= FAVOR_MIN:
+        if score >= FAVOR_SCORE and self.pos >= FAVOR_MIN:
             return "favor"
         return "neutral"
 
