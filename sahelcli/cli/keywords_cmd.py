@@ -13,6 +13,7 @@ from sahelcli.cli.app import (
     ForceOpt,
     FormatOpt,
     Inputs,
+    JobsOpt,
     LangOpt,
     OutputFormat,
     QuietOpt,
@@ -59,20 +60,23 @@ def keywords(
     fmt: FormatOpt = None,
     lang: LangOpt = None,
     force: ForceOpt = False,
+    jobs: JobsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Ranked keyphrases (1-4 words) of each article, or of all of them with --overall."""
     env = Environment.from_sys()
-    model = _resolve_model(idf, inputs, env, lang, quiet)
+    model = _resolve_model(idf, inputs, env, lang)
     if not overall:
         pipeline = Pipeline([tokenize_stage(lang, force), keywords_stage(top, model, force)])
-        raise typer.Exit(run_records(inputs, pipeline, "keywords", fmt, quiet=quiet, env=env))
+        status = run_records(inputs, pipeline, "keywords", fmt, quiet=quiet, jobs=jobs, env=env)
+        raise typer.Exit(status)
     raise typer.Exit(_run_overall(inputs, model, top, fmt, lang, quiet, env))
 
 
 def _resolve_model(
-    idf: str | None, inputs: list[str] | None, env: Environment, lang: str | None, quiet: bool
+    idf: str | None, inputs: list[str] | None, env: Environment, lang: str | None
 ) -> IdfModel | None:
+    """None (shipped models), a model file, or a model fitted on the inputs (first pass)."""
     if idf is None:
         return None
     if idf != "corpus":
