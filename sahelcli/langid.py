@@ -13,6 +13,7 @@ Two steps, both without a trained model:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Any
 
@@ -59,17 +60,11 @@ def _dictionary(lang: str) -> Any:
         return {}
 
 
-def _vote(words: list[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    get = _LANG_OF.get
-    for w in words:
-        lang = get(w)
-        if lang is not None:
-            counts[lang] = counts.get(lang, 0) + 1
-    return counts
+def _vote(words: list[str]) -> Counter[str]:
+    return Counter(filter(None, map(_LANG_OF.get, words)))
 
 
-def _dictionary_vote(words: list[str], sample: str, counts: dict[str, int]) -> str | None:
+def _dictionary_vote(words: list[str], sample: str, counts: Counter[str]) -> str | None:
     """French vs English for short text: which dictionary knows more of the words."""
     fr, en = _dictionary("fr"), _dictionary("en")
     cues_fr = len(_FR_CUES.findall(sample))
@@ -98,15 +93,14 @@ def _dictionary_vote(words: list[str], sample: str, counts: dict[str, int]) -> s
     return winner
 
 
-def detect_language(text: str, sample_chars: int = 2000) -> str | None:
+def detect_language(text: str, sample_chars: int = 1500) -> str | None:
     """Return ``"fr"``, ``"en"``, another ISO 639-1 code, or None when unclear."""
     sample = text[:sample_chars]
-    cased = _WORD.findall(sample)
-    if not cased:
+    words = _WORD.findall(sample.lower())
+    if not words:
         return None
-    words = [w.lower() for w in cased]
     counts = _vote(words)
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    ranked = counts.most_common(2)
     best, top = ranked[0] if ranked else (None, 0)
     second = ranked[1][1] if len(ranked) > 1 else 0
     if top >= 4 and top >= 2 * second and top >= 0.06 * len(words):
@@ -117,4 +111,4 @@ def detect_language(text: str, sample_chars: int = 2000) -> str | None:
         return best
     if len(words) > 40 and top < 0.03 * len(words):
         return None  # long text and almost no function word we know: another language
-    return _dictionary_vote(cased, sample, counts)
+    return _dictionary_vote(_WORD.findall(sample), sample, counts)

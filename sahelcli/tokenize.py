@@ -458,13 +458,17 @@ _WORD_CORE = re.compile(r"[^\W\d_]+(?:['’\-‐‑][^\W\d_]+)*").fullmatch
 _LEADING = frozenset("(«\"“[")
 
 
-def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list[Info]]:
+def _scan(
+    text: str, lang: str, chunk_cache: bool = True
+) -> tuple[list[Token], list[str], list[int], list[Info]]:
     """Tokens, their forms, the indices of flagged tokens and their infos.
 
     Whitespace-separated chunks that are plain words (most of them) skip the
-    regex; the others go through ``_TOKEN_RE`` within their own bounds.
+    regex; the others are split once (fast path or ``_TOKEN_RE`` within their
+    bounds) and the pieces cached per chunk: news repeats "l'armée", "Bamako,".
     """
     cache = _cache(lang)
+    pieces_cache = _chunk_cache(lang)
     cget = cache.get
     tokens: list[Token] = []
     forms: list[str] = []
@@ -532,6 +536,24 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
             t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
             f_append(chunk)
             continue
+        if chunk[-1].isdigit() and e + 4 <= n and text[e] in _SPACES:
+            m = _NUM_SPACE.match(text, e)  # "1 000", "20 000 000"
+            if m:
+                region(s, m.end())
+                taken = m.end()
+                continue
+        if chunk_cache:
+            pieces = pieces_cache.get(chunk)
+            if pieces is None:
+                pieces = pieces_cache[chunk] = _chunk_pieces(chunk, lang)
+            for a, b, form, info in pieces:
+                if info[3]:
+                    flagged.append(len(forms))
+                    infos.append(info)
+                t_append({"start": s + a, "end": s + b, "norm": info[0], "lemma": info[1],
+                          "stop": info[2]})
+                f_append(form)
+            continue
         # strip one opening mark and the closing punctuation: «Bamako», (AES). "dit",
         i = 1 if chunk[0] in _LEADING else 0
         j = len(chunk)
@@ -561,18 +583,29 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
             for x in range(s + j, e):
                 emit(x, x + 1)
             continue
-        last = chunk[-1]
-        if chunk.isdecimal() and not (e + 4 <= n and text[e] in _SPACES):
+        if chunk.isdecimal():
             emit(s, e)
             continue
-        if last.isdigit() and e + 4 <= n and text[e] in _SPACES:
-            m = _NUM_SPACE.match(text, e)  # "1 000", "20 000 000"
-            if m:
-                region(s, m.end())
-                taken = m.end()
-                continue
         region(s, e)
     return tokens, forms, flagged, infos
+
+
+Piece = tuple[int, int, str, Info]
+_CHUNK_CACHES: dict[str, dict[str, tuple[Piece, ...]]] = {}
+
+
+def _chunk_cache(lang: str) -> dict[str, tuple[Piece, ...]]:
+    cache = _CHUNK_CACHES.get(lang)
+    if cache is None or len(cache) > _CACHE_LIMIT:
+        cache = _CHUNK_CACHES[lang] = {}
+    return cache
+
+
+def _chunk_pieces(chunk: str, lang: str) -> tuple[Piece, ...]:
+    """Tokens of one whitespace-free chunk, as (start, end, form, info) relative to it."""
+    tokens, forms, _, _ = _scan(chunk, lang, chunk_cache=False)
+    cache = _cache(lang)
+    return tuple((t["start"], t["end"], f, cache[f]) for t, f in zip(tokens, forms, strict=True))
 
 
 # --------------------------------------------------------------------------- sentences
