@@ -139,6 +139,9 @@ class _Seq:
     size: int  # number of tokens
 
 
+#: Titles before a name ("Dr Nair", "M. Traoré") are not part of a keyphrase.
+_HONORIFICS = frozenset("m mm mme mmes mlle dr pr mgr mr mrs ms".split())
+
 # word classes, fixed for a surface form (context decides the rest)
 _C_NONWORD, _C_LINK, _C_ARTICLE, _C_STOPWORD, _C_WORD = 0, 1, 2, 3, 4
 _CLASS_CACHE: dict[tuple[str, str, str], tuple[int, str, bool]] = {}
@@ -160,7 +163,7 @@ def _word_class(surface: str, lemma: str, lang: str) -> tuple[int, str, bool]:
         cls = _C_ARTICLE
     elif norm in stop_words(lang if lang in _CONNECTORS else "fr"):
         cls = _C_STOPWORD if upper and len(norm) > 2 else _C_NONWORD
-    elif len(norm) < 2 and not upper:
+    elif len(norm) < 2 and not upper or norm.rstrip(".") in _HONORIFICS:
         cls = _C_NONWORD
     elif lang == "fr" and not upper and _finite_verb(surface.lower(), norm, lemma):
         cls = _C_NONWORD
