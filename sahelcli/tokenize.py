@@ -58,11 +58,17 @@ _CLITIC_KEEP = frozenset(
 )
 # Abbreviations whose period belongs to the word (French and English news).
 _ABBREV = frozenset(
-    """m mm mme mmes mlle mlles dr drs pr me mgr st ste sts av apr bd cf etc ex fig no nos p pp
-    vol chap art env tél tel gén gal col cdt lt cne adj sgt prof vs hab jr sr éd ed coll
-    min max mr mrs ms inc ltd co corp dept approx jan janv fév févr avr juil sept oct nov déc
-    dec feb aug sep mt ft gov sen rep vol ca cie éds eds resp ibid op cit""".split()
+    """m mm mme mmes mlle mlles dr drs pr me mgr st ste sts av apr bd cf etc no nos p pp
+    chap gén cdt lt cne adj sgt prof vs jr sr éd ed coll mr mrs ms inc ltd co corp dept
+    approx janv fév févr avr juil oct nov déc feb aug mt ft gov sen rep ca cie éds eds
+    resp ibid op cit""".split()
 )
+# Abbreviations that are also words (le vol, l'art, sept): an abbreviation only when
+# a number or a lowercase word follows ("art. 5", "vol. 2", "par ex. le").
+_AMBIGUOUS_ABBREV = frozenset(
+    "sept art vol fig col tel tél min max ex env hab gal jan dec sep".split()
+)
+_UNITS = frozenset("km m cm mm kg g mg t l ml cl h s min kw kwh mw w v a ha hab".split())
 # Titles before a name: never the end of a sentence.
 _TITLES = frozenset(
     "m mm mme mmes mlle mlles dr drs pr me mgr st ste sts mr mrs ms prof gén gal col cdt lt "
@@ -205,6 +211,7 @@ _ROLES: dict[str, int] = {
     "leur": R_LE, "de": R_DE, "d'": R_DE, "s'": R_SI, "soit": R_SOIT, "est": R_EST,
     "été": R_EST, "par": R_PAR,
 }  # fmt: skip
+_COLON_STARTERS = frozenset("il ils elle elles on ce c' cela ceci cette ces it they he she".split())
 _NAME_DETS = frozenset("le la l' l’ les du des au aux".split())
 _PRON_STARTERS = frozenset("il ils elle elles on je j'".split())
 
@@ -441,6 +448,15 @@ def _complex_word(text: str, word: str, start: int, lang: str) -> tuple[list[tup
         word.lower() in _ABBREV or (len(word) == 1 and word.isupper())
     ):
         return [(start, end + 1)], end + 1  # M. Mme. etc. cf. and initials (J. K. Rowling)
+    if "/" in word:
+        left, _, right = word.partition("/")
+        if not (left.lower() in _UNITS and right.lower() in _UNITS) and not (
+            any(c.isdigit() for c in word)
+        ):  # et/ou, son/sa, gauche/droite; but km/h, 24/7 stay whole
+            spans, _ = _complex_word(text, left, start, lang)
+            spans.append((start + len(left), start + len(left) + 1))
+            rest, reach = _complex_word(text, right, start + len(left) + 1, lang)
+            return spans + rest, reach
     last = word[-1]
     if last in _APOS and (lang == "en" or word[:-1].lower() not in _ELISIONS):
         # a trailing apostrophe is a quote mark, not an elision
@@ -536,12 +552,20 @@ def _scan(
             t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
             f_append(chunk)
             continue
-        if chunk[-1].isdigit() and e + 4 <= n and text[e] in _SPACES:
+        last = chunk[-1]
+        if last.isdigit() and e + 4 <= n and text[e] in _SPACES:
             m = _NUM_SPACE.match(text, e)  # "1 000", "20 000 000"
             if m:
                 region(s, m.end())
                 taken = m.end()
                 continue
+        if last == "." and chunk_cache and _period_depends_on_next(chunk):
+            if _abbreviation_here(chunk, text, e, lang):
+                emit(s, e)
+            else:
+                emit(s, e - 1)
+                emit(e - 1, e)
+            continue
         if chunk_cache:
             pieces = pieces_cache.get(chunk)
             if pieces is None:
@@ -588,6 +612,31 @@ def _scan(
             continue
         region(s, e)
     return tokens, forms, flagged, infos
+
+
+def _period_depends_on_next(chunk: str) -> bool:
+    """'vol.', 'sept.', 'X.': word or abbreviation depends on what follows."""
+    head = chunk[:-1]
+    return (len(head) == 1 and head.isupper()) or head.lower() in _AMBIGUOUS_ABBREV
+
+
+_NEXT_WORD = re.compile(r"\s*(\S)([^\W\d_]*)")
+
+
+def _abbreviation_here(chunk: str, text: str, end: int, lang: str) -> bool:
+    """Does the period after ``chunk[:-1]`` belong to it? "art. 5", "J. K. Rowling" yes;
+    "le vol. Les passagers", "Dagobert I. Ils", "ils sont sept. Puis" no."""
+    m = _NEXT_WORD.match(text, end)
+    if m is None:
+        return False
+    first = m.group(1)
+    head = chunk[:-1]
+    if len(head) > 1:  # sept. art. vol. ex.
+        return first.isdigit() or first.islower()
+    word = (first + m.group(2)).lower()  # an initial, unless a sentence starts after it
+    if not first.isupper() or len(word) < 2 or word in ("le", "la", "les", "de", "du", "des"):
+        return True
+    return word not in (stop_words(lang) if lang in SUPPORTED else ())
 
 
 Piece = tuple[int, int, str, Info]
@@ -651,9 +700,12 @@ def _end_after(
     if c0 in ";:":
         nxt = forms[j]
         gap = tokens[i]["end"] < tokens[j]["start"]
-        if gap and nxt[0].isupper() and not nxt.isupper() and tokens[j]["norm"] in stops:
-            return j
-        return 0
+        if not gap or not nxt[0].isupper() or nxt.isupper():
+            return 0
+        norm = tokens[j]["norm"]
+        # after ";" a capitalised function word starts a sentence; after ":" only a
+        # subject (": Il s'agit..."), since quotes and titles follow colons too
+        return j if (norm in _COLON_STARTERS if c0 == ":" else norm in stops) else 0
     abbrev = c0 not in _TERMINAL_CHARS
     if abbrev:  # M. etc. A.E.S.
         if tok[:-1].lower() in _TITLES:

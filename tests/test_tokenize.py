@@ -69,6 +69,13 @@ FRENCH_TOKENS = [
     ("#Sahel et @Mali_Gouv", ["#Sahel", "et", "@Mali_Gouv"]),
     ("le n° 5 à 300 km/h", ["n°", "5", "à", "300", "km/h"]),
     ("Tunes--Live", ["Tunes", "--", "Live"]),
+    ("et/ou son/sa", ["et", "/", "ou", "son", "/", "sa"]),
+    ("à 300 km/h, 5 m/s", ["300", "km/h", ",", "5", "m/s"]),
+    ("selon art. 5 du texte", ["art.", "5"]),
+    ("Ils sont sept. Puis ils partent", ["sept", ".", "Puis"]),
+    ("le vol. Les passagers", ["vol", ".", "Les"]),
+    ("Dagobert I. Ils partent", ["Dagobert", "I", ".", "Ils"]),
+    ("J. K. Rowling", ["J.", "K.", "Rowling"]),
 ]
 
 
@@ -114,6 +121,11 @@ SENTENCES = [
     ("fr", "« Nous partirons. » Le ministre a conclu.",
      ["« Nous partirons. »", "Le ministre a conclu."]),
     ("fr", "Pourquoi ? Parce que. Vraiment !", ["Pourquoi ?", "Parce que.", "Vraiment !"]),
+    ("fr", "Les frontières restent fermées ; Les commerçants protestent.",
+     ["Les frontières restent fermées ;", "Les commerçants protestent."]),
+    ("fr", "Le ministre a déclaré : Nous resterons.", ["Le ministre a déclaré : Nous resterons."]),
+    ("fr", "Le bilan est lourd : Il faudra du temps.",
+     ["Le bilan est lourd :", "Il faudra du temps."]),
     ("fr", "Il a dit : « non ». C'est tout...", ["Il a dit : « non ».", "C'est tout..."]),
     ("fr", "Les prix montent de 3,5 % à 1 000 francs. Rien de plus.",
      ["Les prix montent de 3,5 % à 1 000 francs.", "Rien de plus."]),
