@@ -67,6 +67,9 @@ _AFTER_CONNECTOR = {"fr": frozenset({"la", "l'"}), "en": frozenset({"the"})}
 TITLE_WEIGHT = 3.0
 POSITION_WEIGHT = 1.0
 POSITION_SCALE = 0.1
+#: Extra weight per word beyond the first. Zero: a phrase already gets its own,
+#: higher IDF from the background, and any bonus on top let long phrases crowd
+#: out the single words most news keyphrases are.
 LENGTH_BONUS = 0.0
 #: A phrase seen once and never in the background is seldom a set phrase.
 UNSEEN_PHRASE_WEIGHT = 0.5
@@ -84,9 +87,9 @@ _WORD, _LINK, _ARTICLE, _STOP = 1, 2, 3, 0
 @lru_cache(maxsize=8)
 def shipped_model(lang: str | None) -> IdfModel | None:
     """The background model shipped for ``lang`` (None when there is none)."""
-    if not lang:
-        return None
-    path = DATA / f"idf-{lang}.json.gz"
+    if not lang or not (lang.isascii() and lang.isalpha() and len(lang) <= 3):
+        return None  # "lang" comes from input records: never a path
+    path = DATA / f"idf-{lang.lower()}.json.gz"
     if not path.exists():
         return None
     model = load_idf_model(path)
@@ -117,7 +120,7 @@ class Candidate:
     words: int
     count: int = 0  # occurrences in the body
     title_count: int = 0  # occurrences in the title
-    first: int = 0  # index (in words, title first) of the first occurrence
+    first: int = 0  # token index (title tokens first) of the first occurrence
     last: int = 0
     forms: Counter[str] = field(default_factory=Counter)
 
@@ -434,7 +437,13 @@ def ranked_candidates(
 def extract_keywords(
     record: Record, top: int = 10, model: IdfModel | None = None
 ) -> list[dict[str, Any]]:
-    """Ranked keyphrases ``[{"term", "score"}]`` of one record, best first."""
+    """Ranked keyphrases ``[{"term", "score"}]`` of one record, best first.
+
+    ``model`` None means the background model shipped for the record's
+    language (a flat IDF when there is none). Like every stage, this adds
+    ``lang``, ``sentences`` and ``tokens`` to the record when they are missing.
+    Scores are relative: comparable within an article, not across models.
+    """
     ranked = ranked_candidates(record, top, model)
     return [{"term": c.term, "score": round(s, 4)} for c, s in ranked]
 

@@ -151,6 +151,9 @@ def test_english_article_uses_english_stop_words() -> None:
 
 
 def test_golden_keywords() -> None:
+    """tests/golden/kw_X.jsonl holds {"id", "keywords"} of fixtures/kw_X.txt; after an
+    intended change, regenerate with `sahelcli keywords fixtures/kw_X.txt -f jsonl` and
+    review the difference."""
     for golden in sorted(GOLDEN.glob("kw_*.jsonl")):
         expected = _jsonl(golden.read_text(encoding="utf-8"))
         source = FIXTURES / f"{golden.stem}.txt"
