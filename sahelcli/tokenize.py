@@ -124,9 +124,9 @@ _FR_CLOSED = {
     "m'": "moi", "moi": "moi", "tu": "toi", "te": "toi", "t'": "toi", "toi": "toi",
     "nous": "nous", "vous": "vous", "on": "on", "l'on": "on", "y": "y", "en": "en",
     "le": "le", "la": "le", "l'": "le", "les": "le", "un": "un", "une": "un", "des": "un",
-    "du": "de+le", "au": "à+le", "aux": "à+les", "auquel": "à+lequel", "auxquels": "à+lesquels",
-    "auxquelles": "à+lesquelles", "duquel": "de+lequel", "desquels": "de+lesquels",
-    "desquelles": "de+lesquelles",
+    "du": "de+le", "au": "à+le", "aux": "à+le", "auquel": "à+lequel", "auxquels": "à+lequel",
+    "auxquelles": "à+lequel", "duquel": "de+lequel", "desquels": "de+lequel",
+    "desquelles": "de+lequel",
     "de": "de", "d'": "de", "ce": "ce", "cet": "ce", "cette": "ce", "ces": "ce", "c'": "ce",
     "leur": "son", "leurs": "son", "n'": "ne", "qu'": "que", "jusqu'": "jusque",
     "lorsqu'": "lorsque", "puisqu'": "puisque", "quoiqu'": "quoique", "quelqu'": "quelque",
@@ -800,6 +800,8 @@ def _context_lemmas(
         if not role or i == last:
             continue
         if role == R_DET:
+            if i and info[5] == "des":
+                _des_after_noun(tokens, forms, i, lang)
             _noun_after(tokens, forms, i + 1, lang, info[3] & F_PLURAL)
         elif role == R_TRIG:
             _verb_after(tokens, forms, i, lang, True)
@@ -807,6 +809,17 @@ def _context_lemmas(
             _verb_after(tokens, forms, i, lang, False)
         else:
             _closed_in_context(tokens, forms, i, info, role, lang)
+
+
+def _des_after_noun(tokens: list[Token], forms: list[str], i: int, lang: str) -> None:
+    """"des" after a noun or a name is "de les" (UD lemmas: de+le), elsewhere the article "un"."""
+    prev = tokens[i - 1]
+    form = forms[i - 1]
+    if not form.isalpha() or prev["stop"]:
+        return
+    lemma = prev["lemma"]
+    if form[0].isupper() or not _infinitive(lemma, lang):  # not after a verb
+        tokens[i]["lemma"] = "de+le"
 
 
 def _closed_in_context(
