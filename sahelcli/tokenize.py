@@ -211,6 +211,15 @@ _ROLES: dict[str, int] = {
     "leur": R_LE, "de": R_DE, "d'": R_DE, "s'": R_SI, "soit": R_SOIT, "est": R_EST,
     "été": R_EST, "par": R_PAR,
 }  # fmt: skip
+# Function words that start sentences (accent-folded): after an initial or an abbreviation
+# they mean a new sentence ("... Dagobert I. Ils ..."); names and nouns do not.
+_STARTERS = frozenset(
+    """le la les l' un une des il ils elle elles on je j' nous vous ce c' cette ces cet en dans
+    pour par sur mais et selon apres avant depuis lors ainsi alors puis enfin cependant
+    toutefois pourtant or donc si quand lorsque au aux du de d' a
+    the a an he she it they we i this these those there in on at for but and after before
+    when while however so if as his her their its our""".split()
+)
 _COLON_STARTERS = frozenset("il ils elle elles on ce c' cela ceci cette ces it they he she".split())
 _NAME_DETS = frozenset("le la l' l’ les du des au aux".split())
 _PRON_STARTERS = frozenset("il ils elle elles on je j'".split())
@@ -636,7 +645,7 @@ def _abbreviation_here(chunk: str, text: str, end: int, lang: str) -> bool:
     word = (first + m.group(2)).lower()  # an initial, unless a sentence starts after it
     if not first.isupper() or len(word) < 2 or word in ("le", "la", "les", "de", "du", "des"):
         return True
-    return word not in (stop_words(lang) if lang in SUPPORTED else ())
+    return unidecode(word) not in _STARTERS
 
 
 Piece = tuple[int, int, str, Info]
@@ -735,7 +744,7 @@ def _end_after(
             return 0
         if tok[:-1].lower() == "etc" and c.isupper():
             return j  # "etc." often ends a sentence
-        if c.isupper() and not nxt.isupper() and tokens[j]["norm"] in stops:
+        if c.isupper() and not nxt.isupper() and tokens[j]["norm"] in _STARTERS:
             single = len(tok) == 2 or "." in tok[:-1]  # initials: J. A.E.S.
             if not single or tokens[j]["norm"] not in ("le", "la", "les", "de", "du", "des"):
                 return j
