@@ -12,8 +12,8 @@ candidate, shown in the article's most frequent original form.
 Score = TF (title occurrences weigh more) x smoothed IDF from a background
 DF model (phrases have their own DF) x a prior for early first occurrence x
 a bonus for spread (first to last occurrence); a phrase seen once and never
-in the background weighs less, and a phrase is dropped when two thirds of
-its occurrences sit inside a better-ranked longer phrase. Ties are broken by
+in the background weighs less, and of a phrase and a part of it, the part
+goes when two thirds of its occurrences sit inside the phrase. Ties are broken by
 first occurrence, then by key.
 
 Public API: ``keywords_stage``, ``extract_keywords``, ``candidate_phrases``
@@ -405,8 +405,12 @@ def _rank(
     for neg_score, _, key in scored:
         if len(chosen) >= top:
             break
-        if not _redundant(key, stats[key], chosen):
-            chosen.append((key, stats[key], -neg_score))
+        st = stats[key]
+        if _redundant(key, st, chosen):
+            continue
+        # a better-ranked part of this phrase ("Gilles" of "Gilles Jacquier") goes
+        chosen = [c for c in chosen if not _redundant(c[0], c[1], [(key, st, 0.0)])]
+        chosen.append((key, st, -neg_score))
     return [(_candidate(key, st, seqs), score) for key, st, score in chosen]
 
 
