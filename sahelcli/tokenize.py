@@ -375,10 +375,20 @@ _CACHE_LIMIT = 400_000
 
 
 def _cache(lang: str) -> dict[str, Info]:
+    """The form -> info cache of ``lang`` (emptied only between documents)."""
     cache = _CACHES.get(lang)
-    if cache is None or len(cache) > _CACHE_LIMIT:
+    if cache is None:
         cache = _CACHES[lang] = {}
     return cache
+
+
+def _trim_caches(lang: str) -> None:
+    """Bound memory on endless streams: start afresh when a cache grows too big.
+    Called before a document, never during one (lookups rely on earlier inserts)."""
+    if len(_CACHES.get(lang, ())) > _CACHE_LIMIT:
+        _CACHES[lang] = {}
+    if len(_CHUNK_CACHES.get(lang, ())) > _CACHE_LIMIT:
+        _CHUNK_CACHES[lang] = {}
 
 
 # --------------------------------------------------------------------------- tokens
@@ -654,7 +664,7 @@ _CHUNK_CACHES: dict[str, dict[str, tuple[Piece, ...]]] = {}
 
 def _chunk_cache(lang: str) -> dict[str, tuple[Piece, ...]]:
     cache = _CHUNK_CACHES.get(lang)
-    if cache is None or len(cache) > _CACHE_LIMIT:
+    if cache is None:
         cache = _CHUNK_CACHES[lang] = {}
     return cache
 
@@ -796,6 +806,7 @@ def _context_lemmas(
     """Fix lemmas that depend on neighbours or on the token starting a sentence."""
     n = len(forms)
     last = n - 1
+    cache = _cache(lang)
     for k, i in enumerate(flagged):
         info = infos[k]
         if info[3] & F_CAP:
@@ -811,7 +822,10 @@ def _context_lemmas(
         if role == R_DET:
             if i and info[5] == "des":
                 _des_after_noun(tokens, forms, i, lang)
-            _noun_after(tokens, forms, i + 1, lang, info[3] & F_PLURAL)
+            nxt = forms[i + 1]
+            base = cache[nxt][1]
+            if base != nxt and base.endswith(_VERB_ENDINGS):  # else surely no verb reading
+                _noun_after(tokens, forms, i + 1, lang, info[3] & F_PLURAL)
         elif role == R_TRIG:
             _verb_after(tokens, forms, i, lang, True)
         elif role == R_AUX:
@@ -960,8 +974,8 @@ def _verb_after(tokens: list[Token], forms: list[str], i: int, lang: str, finite
         return
     key = (forms[j], lang, finite)
     fix = _VERB_FIXES.get(key)
-    if fix is None:
-        fix = _VERB_FIXES[key] = _verb_fix(forms[j], tokens[j]["lemma"], lang, finite)
+    if fix is None:  # from the context-free lemma, so that the cache never depends on order
+        fix = _VERB_FIXES[key] = _verb_fix(forms[j], _cache(lang)[forms[j]][1], lang, finite)
     if fix:
         tokens[j]["lemma"] = fix
 
@@ -997,7 +1011,7 @@ def _noun_after(tokens: list[Token], forms: list[str], j: int, lang: str, plural
     key = (forms[j], lang, plural)
     fix = _NOUN_FIXES.get(key)
     if fix is None:
-        fix = _NOUN_FIXES[key] = _noun_fix(forms[j], tokens[j]["lemma"], lang, plural)
+        fix = _NOUN_FIXES[key] = _noun_fix(forms[j], _cache(lang)[forms[j]][1], lang, plural)
     if fix:
         tokens[j]["lemma"] = fix
 
@@ -1026,6 +1040,7 @@ def tokenize_text(text: str, lang: str | None = None) -> tuple[str | None, list[
     """Tokenise ``text``: (language, sentences, tokens), offsets into ``text``."""
     lang = resolve_language(text, lang)
     lexicon_lang = lang if lang in SUPPORTED else "und"
+    _trim_caches(lexicon_lang)
     tokens, forms, flagged, infos = _scan(text, lexicon_lang)
     if not tokens:
         return lang, [], []

@@ -321,3 +321,17 @@ def test_cli_tokenize_stdin_and_lang(runner) -> None:  # type: ignore[no-untyped
     result = runner.invoke(app, ["tokenize", "--lang", "fr", "-"], input=text)
     (rec,) = json_lines(result.stdout)
     assert rec["lang"] == "fr"
+
+
+def test_results_do_not_depend_on_cache_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Caches are trimmed between documents; the output never depends on what came before."""
+    import sahelcli.tokenize as tok
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("tok_*.txt"))]
+    texts.append("Il le donne. La donne change. Nous sommes là ; Les sommes dues.")
+    first = [tokenize_text(t) for t in texts]
+    monkeypatch.setattr(tok, "_CACHE_LIMIT", 5)
+    tok._CACHES.clear()
+    tok._CHUNK_CACHES.clear()
+    again = [tokenize_text(t) for t in reversed(texts)]
+    assert again[::-1] == first
