@@ -13,9 +13,12 @@ a subject clitic or an auxiliary, a noun after a determiner) and casing
 (sentence-initial capitals are dropped, proper nouns keep theirs). Stop words
 come from stopwords-iso (MIT).
 
-Speed matters (every stage stands on this): one compiled regex finds tokens,
-a per-form cache returns (norm, lemma, stop, flags), and only the few tokens
-whose flags ask for it are looked at again for sentence ends and context.
+Speed matters (every stage stands on this): the text is cut at whitespace;
+plain words (most chunks) go straight to a per-form cache of (norm, lemma,
+stop, flags), other chunks are split once (a fast path, else one compiled
+regex) and their pieces cached; only the tokens whose flags ask for it are
+looked at again for sentence ends and context. Every cache holds context-free
+values, so results never depend on what was tokenised before.
 """
 
 from __future__ import annotations
@@ -37,12 +40,11 @@ Info = tuple[str, str, bool, int, int, str]  # norm, lemma, stop, flags, role, l
 # --------------------------------------------------------------------------- word lists
 
 _APOS = "'’"
-_HYPHENS = "-‐‑"
 
 # Words whose apostrophe or hyphen is part of the word (UD French keeps them whole).
 _WHOLE_WORDS = frozenset(
     """aujourd'hui quelqu'un quelqu'une presqu'île presqu'îles prud'homme prud'hommes
-    prud'homal prud'homale entr'ouvert c'est-à-dire d'abord-là l'on""".split()
+    prud'homal prud'homale entr'ouvert c'est-à-dire l'on""".split()
 )
 _ELISIONS = frozenset(
     "jusqu lorsqu puisqu quoiqu quelqu qu l d j n s c m t".split()
@@ -199,7 +201,6 @@ F_CTX = 1  # lemma depends on neighbours (le/la/de/leur/s'/soit/est...) or trigg
 F_CAP = 2  # capitalised: sentence-initial casing rule
 F_SENT = 4  # may end a sentence (. ! ? … ; : and abbreviations with a period)
 F_PRON = 8  # capitalised subject pronoun: may start a sentence without final punctuation
-F_QUOTE = 16  # straight double quote
 
 F_PLURAL = 32  # plural determiner
 
@@ -348,8 +349,6 @@ def _analyse(form: str, lang: str) -> Info:
     first = form[0]
     if first in _TERMINAL_CHARS or first in ";:" or (form[-1] == "." and len(form) > 1):
         flags |= F_SENT
-    if form == '"':
-        flags |= F_QUOTE
     low = form.lower().replace("’", "'")
     if not any(ch.isalpha() for ch in form):
         return norm, form, False if lang == "und" else norm in stop_words(lang), flags, 0, low
