@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - older Typer uses click itself
 from sahelcli.cli import (
     keywords_cmd,  # noqa: F401
     stance_cmd,  # noqa: F401
+    summarize_cmd,  # noqa: F401
     tokenize_cmd,  # noqa: F401
     trends_cmd,  # noqa: F401
 )
