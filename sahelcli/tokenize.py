@@ -205,7 +205,7 @@ F_PRON = 8  # capitalised subject pronoun: may start a sentence without final pu
 F_PLURAL = 32  # plural determiner
 
 # context roles
-R_DET, R_TRIG, R_AUX, R_LE, R_DE, R_SI, R_SOIT, R_EST, R_PAR = range(1, 10)
+R_DET, R_TRIG, R_AUX, R_LE, R_DE, R_SI, R_SOIT, R_EST, R_PAR, R_ANT = range(1, 11)
 _ROLES: dict[str, int] = {
     **{w: R_AUX for w in _AUX_ALL}, **{w: R_TRIG for w in _VERB_TRIGGER},
     **{w: R_DET for w in _DETERMINERS}, "le": R_LE, "la": R_LE, "l'": R_LE, "les": R_LE,
@@ -362,11 +362,34 @@ def _analyse(form: str, lang: str) -> Info:
     else:
         lemma = _base_lemma(form, lang)
     role = _ROLES.get(low, 0) if lang == "fr" else 0
+    stop = norm in stop_words(lang)
+    if not role and lang == "fr" and low.endswith("ant") and lemma == low and not stop:
+        role = R_ANT if _present_participle(low, lang) else 0
     if low in _PLURAL_DETS:
         flags |= F_PLURAL
     if role:
         flags |= F_CTX
-    return norm, lemma, norm in stop_words(lang), flags, role, low
+    return norm, lemma, stop, flags, role, low
+
+
+@lru_cache(maxsize=20_000)
+def _present_participle(form: str, lang: str) -> str:
+    """The verb of a present participle ("concernant" -> concerner, "suivant" -> suivre,
+    "finissant" -> finir, "mangeant" -> manger), or ''."""
+    if len(form) < 6:
+        return ""
+    stem = form[:-3]
+    candidates = [stem + "er", stem + "re", stem + "ir"]
+    if form.endswith("issant"):
+        candidates.insert(0, form[:-6] + "ir")
+    if form.endswith("eant"):
+        candidates.insert(0, form[:-4] + "er")
+    if form.endswith("çant"):
+        candidates.insert(0, form[:-4] + "cer")
+    for verb in candidates:
+        if _infinitive(verb, lang):
+            return verb
+    return ""
 
 
 _CACHES: dict[str, dict[str, Info]] = {}
@@ -879,6 +902,11 @@ def _closed_in_context(
             tok["lemma"] = low  # l'est, l'été: nouns
         else:
             _verb_after(tokens, forms, i, lang, False)
+    elif role == R_ANT:
+        # "en concernant", "suivant les cas": a verb; "un habitant", "le commandant": a noun
+        if prev == "en" or (nxt in _OBJECT_START and prev not in _DETERMINERS
+                            and prev not in _NAME_DETS):
+            tok["lemma"] = _present_participle(low, lang)
 
 
 def _object_pronoun(
@@ -907,6 +935,10 @@ def _object_pronoun(
     )
 
 
+# Words that open a verb's object: "concernant la", "en utilisant des"
+_OBJECT_START = frozenset(
+    "le la l' les un une des du au aux son sa ses leur leurs ce cet cette ces".split()
+)
 _REFLEXIVE = frozenset("se s' me m' te t'".split())
 # Infinitives also used as nouns: "le pouvoir", "le devoir", "l'être".
 _NOMINAL_INFINITIVES = frozenset(
