@@ -77,6 +77,13 @@ def process(
                 outcome.record = None
             yield outcome
         return
+    # The first item runs here, before the fork: the workers then inherit warm caches
+    # (lemma tables, background model, gazetteer regex) instead of loading them each.
+    iterator = iter(items)
+    for first in iterator:
+        yield from process(pipeline, [first], 1, encode)
+        break
+    items = iterator
     context = multiprocessing.get_context("fork")
     window = jobs * 4  # chunks in flight: enough to keep workers busy, bounded memory
     executor = ProcessPoolExecutor(
