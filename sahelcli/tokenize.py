@@ -852,8 +852,32 @@ def _context_lemmas(
             _verb_after(tokens, forms, i, lang, True)
         elif role == R_AUX:
             _verb_after(tokens, forms, i, lang, False)
+        elif role == R_LE:
+            # most "le/la/les" are articles before a noun: skip unless a rule could apply
+            nxt = forms[i + 1]
+            base = cache[nxt][1]
+            if (
+                (i and cache[forms[i - 1]][5] in _LE_PREV)
+                or nxt in _LE_NEXT
+                or nxt.endswith(_VERB_ENDINGS)
+                or (base != nxt and base.endswith(_VERB_ENDINGS))
+                or not nxt[:1].islower()
+            ):
+                _closed_in_context(tokens, forms, i, info, role, lang)
+        elif role == R_DE:
+            prev = cache[forms[i - 1]][5] if i else ""
+            if (
+                prev in _NEGATION
+                or cache[forms[i + 1]][1] in _PRENOMINAL
+                or prev.endswith(_PARTICIPLE_ENDINGS)
+                or forms[i + 1] in _DE_IDIOMS
+            ):
+                _closed_in_context(tokens, forms, i, info, role, lang)
         else:
             _closed_in_context(tokens, forms, i, info, role, lang)
+
+
+_PARTICIPLE_ENDINGS = ("é", "ée", "és", "ées")
 
 
 def _des_after_noun(tokens: list[Token], forms: list[str], i: int, lang: str) -> None:
@@ -884,7 +908,7 @@ def _closed_in_context(
     elif role == R_DE or role == R_PAR:
         if role == R_DE and _partitive(tokens, forms, i, prev, nxt, lang):
             tok["lemma"] = "un"
-        elif i > 1 and prev.endswith(("é", "ée", "és", "ées")) and (
+        elif i > 1 and prev.endswith(_PARTICIPLE_ENDINGS) and (
             forms[i - 2].lower() not in _DETERMINERS and forms[i - 2].lower() not in _NAME_DETS
         ):  # "un régiment composé de", "blessés par": participles
             _verb_after(tokens, forms, i - 2, lang, False)
@@ -935,6 +959,9 @@ def _object_pronoun(
     )
 
 
+# Neighbours that can make "le/la/les/leur" a pronoun (see _object_pronoun)
+_LE_PREV = _SUBJECT | frozenset("de à se s' me m' te t'".split())
+_LE_NEXT = _AUX_FINITE | frozenset(["en", "y"])
 # Words that open a verb's object: "concernant la", "en utilisant des"
 _OBJECT_START = frozenset(
     "le la l' les un une des du au aux son sa ses leur leurs ce cet cette ces".split()
