@@ -9,7 +9,7 @@ from sahelcli.records import Record
 def analyze_stages(
     lang: str | None = None,
     top: int = 10,
-    sentences: int = 3,
+    sentences: int | None = 3,
     words: int | None = None,
     targets: list[str] | None = None,
     targets_file: str | None = None,

@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - older Typer uses click itself
 
 # Each command registers itself on `app` when its module is imported.
 from sahelcli.cli import (
+    analyze_cmd,  # noqa: F401
     keywords_cmd,  # noqa: F401
     stance_cmd,  # noqa: F401
     summarize_cmd,  # noqa: F401

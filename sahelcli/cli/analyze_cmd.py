@@ -1,0 +1,69 @@
+"""``sahelcli analyze``: tokenize, keywords, stance and summarize in one process."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sahelcli.cli.app import (
+    ForceOpt,
+    FormatOpt,
+    Inputs,
+    JobsOpt,
+    LangOpt,
+    QuietOpt,
+    app,
+    run_records,
+)
+from sahelcli.cli.keywords_cmd import IdfOpt, TopOpt
+from sahelcli.cli.stance_cmd import ModelOpt, TargetOpt, TargetsFileOpt
+from sahelcli.cli.summarize_cmd import SentencesOpt, WordsOpt
+from sahelcli.errors import UsageError
+from sahelcli.pipeline import Pipeline
+
+ExcelOpt = Annotated[
+    bool, typer.Option("--excel", help="With --format csv: start with a UTF-8 BOM for Excel.")
+]
+
+
+@app.command()
+def analyze(
+    inputs: Inputs = None,
+    fmt: FormatOpt = None,
+    lang: LangOpt = None,
+    top: TopOpt = 10,
+    idf: IdfOpt = None,
+    sentences: SentencesOpt = None,
+    words: WordsOpt = None,
+    target: TargetOpt = None,
+    targets: TargetsFileOpt = None,
+    model: ModelOpt = None,
+    jobs: JobsOpt = None,
+    excel: ExcelOpt = False,
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Everything at once: tokens, keywords, stance and a summary for each article.
+
+    Gives exactly the fields of: tokenize | keywords | stance | summarize.
+    """
+    from sahelcli.analyze import analyze_stages
+
+    if idf == "corpus":
+        raise UsageError("analyze takes --idf FILE; build one first with 'sahelcli build-idf'")
+    count = sentences if sentences is not None else (None if words is not None else 3)
+    stages = analyze_stages(
+        lang=lang,
+        top=top,
+        sentences=count,
+        words=words,
+        targets=target or None,
+        targets_file=targets,
+        stance_model=model,
+        idf_file=idf,
+        force=force,
+    )
+    pipeline = Pipeline(stages, keep_tokens=True)
+    status = run_records(inputs, pipeline, "analyze", fmt, quiet=quiet, excel=excel, jobs=jobs)
+    raise typer.Exit(status)
