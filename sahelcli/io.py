@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from sahelcli.dates import DATE_VALUE, DateProblem, parse_date
 from sahelcli.errors import InputError
-from sahelcli.records import Record, new_record
+from sahelcli.records import Record, loads, new_record
 
 Warn = Callable[[str], None]
 
@@ -229,7 +229,7 @@ def _iter_json_lines(
         where = f"{source}:{line_no}"
         line = _decode_line(raw, where, warn, state)
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except json.JSONDecodeError as exc:
             yield InputError(where, f"broken JSON line ({exc.msg}, column {exc.colno})")
             continue

@@ -11,6 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+try:  # orjson writes and reads JSON ~10x faster; tokens make records large
+    import orjson
+except ImportError:  # pragma: no cover - platforms without an orjson wheel
+    orjson = None  # type: ignore[assignment]
+
 Record = dict[str, Any]
 
 RECORD_VERSION = 1
@@ -55,8 +60,23 @@ def new_record(
 
 
 def dumps(record: Record) -> str:
-    """One JSON Lines line (no newline): UTF-8 text, not ASCII-escaped."""
-    return json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
+    """One JSON Lines line (no newline): compact, UTF-8 text, not ASCII-escaped.
+
+    orjson and the standard library give the same bytes for records.
+    """
+    if orjson is not None:
+        try:
+            return orjson.dumps(record).decode("utf-8")
+        except TypeError:  # e.g. integers beyond 64 bits: the standard library copes
+            pass
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(line: str | bytes) -> Any:
+    """Parse one JSON value; raises json.JSONDecodeError (orjson's is a subclass)."""
+    if orjson is not None:
+        return orjson.loads(line)
+    return json.loads(line)
 
 
 def full_text(record: Record) -> str:
