@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Learn the summariser's weights from the OrangeSum dev half; write sahelcli/data/summarize-model.json.
+"""Learn the summariser's weights on the OrangeSum dev half: sahelcli/data/summarize-model.json.
 
     /work/venv/bin/python benchmarks/train_summarize.py [--out FILE] [--folds 5] [--no-write]
 
@@ -65,7 +65,7 @@ def prepare(docs: list[dict[str, Any]]) -> None:
     for doc in docs:
         record = {"id": doc["id"], "text": doc["text"], "lang": "fr"}
         tokenize_record(record)
-        a = S.analyse(record, with_model=False)
+        a = S.analyse(record)
         text = record["text"]
         doc["texts"] = [" ".join(text[s["start"] : s["end"]].split()) for s in record["sentences"]]
         doc["a"] = a
@@ -82,8 +82,6 @@ def prepare(docs: list[dict[str, Any]]) -> None:
 
 
 def standardise(X: Any) -> tuple[Any, Any]:
-    import numpy as np
-
     mean = X.mean(0)
     scale = X.std(0)
     scale[scale < 1e-9] = 1.0
@@ -113,7 +111,11 @@ def fit_logistic(X: Any, y: Any) -> dict[str, Any]:
 
 
 def linear(x: list[float], part: dict[str, Any]) -> float:
-    return S._linear(x, part)
+    """``bias + sum(w * (x - mean) / scale)``: the shipped code folds the same arithmetic."""
+    return float(part["bias"]) + sum(
+        w * (v - m) / s
+        for v, m, s, w in zip(x, part["mean"], part["scale"], part["weights"], strict=True)
+    )
 
 
 def sentence_data(docs: list[dict[str, Any]]) -> tuple[Any, Any]:
@@ -127,8 +129,8 @@ def sentence_data(docs: list[dict[str, Any]]) -> tuple[Any, Any]:
 def word_data(docs: list[dict[str, Any]]) -> tuple[Any, Any]:
     import numpy as np
 
-    X = [x for doc in docs for x in doc["a"].word_rows.values()]
-    y = [w in doc["gold_lemmas"] for doc in docs for w in doc["a"].word_rows]
+    X = [x for doc in docs for x in doc["a"].word_rows().values()]
+    y = [w in doc["gold_lemmas"] for doc in docs for w in doc["a"].word_rows()]
     return np.array(X), np.array(y)
 
 
@@ -138,7 +140,7 @@ def apply_stage12(doc: dict[str, Any], sent: dict[str, Any], word: dict[str, Any
 
     a = doc["a"]
     doc["scores"] = {i: linear(a.features[i], sent) for i in a.eligible}
-    a.word_prob = {w: 1.0 / (1.0 + math.exp(-linear(x, word))) for w, x in a.word_rows.items()}
+    a.word_prob = {w: 1.0 / (1.0 + math.exp(-linear(x, word))) for w, x in a.word_rows().items()}
 
 
 def candidate_sets(doc: dict[str, Any]) -> None:

@@ -27,13 +27,14 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from sahelcli.errors import ArticleError
+from sahelcli.errors import ArticleError, UsageError
 from sahelcli.pipeline import Stage, Warn, ensure_tokens
 from sahelcli.records import Record
 
@@ -84,16 +85,6 @@ def load_model(path: str | None = None) -> dict[str, Any]:
     return model
 
 
-def _linear(values: list[float], part: dict[str, Any]) -> float:
-    """Standardise then weigh: ``bias + sum(w * (x - mean) / scale)``."""
-    total = float(part["bias"])
-    for x, mean, scale, weight in zip(
-        values, part["mean"], part["scale"], part["weights"], strict=True
-    ):
-        total += weight * (x - mean) / scale
-    return total
-
-
 # --------------------------------------------------------------------------- analysis
 
 
@@ -106,28 +97,38 @@ class Analysis:
     length: list[int]  # word tokens (the length the models learnt)
     content: list[list[str]]  # content lemmas per sentence
     eligible: list[int]  # sentences that may be picked
-    features: dict[int, list[float]] = field(default_factory=dict)  # eligible -> raw features
-    sims: list[list[float]] = field(default_factory=list)
-    word_rows: dict[str, list[float]] = field(default_factory=dict)
-    word_prob: dict[str, float] = field(default_factory=dict)
     punctuated: bool = True
+    features: dict[int, list[float]] = field(default_factory=dict)  # eligible -> raw features
+    units: list[dict[str, float]] = field(default_factory=list)  # unit ISF vectors
+    word_prob: dict[str, float] = field(default_factory=dict)
+    # word statistics for the word model
+    tf: Counter[str] = field(default_factory=Counter)
+    sf: Counter[str] = field(default_factory=Counter)
+    first: dict[str, int] = field(default_factory=dict)
+    capital: set[str] = field(default_factory=set)
+    _sims: dict[tuple[int, int], float] = field(default_factory=dict)
 
+    def sim(self, i: int, j: int) -> float:
+        """Cosine of two sentences' ISF vectors (cached)."""
+        key = (i, j) if i < j else (j, i)
+        value = self._sims.get(key)
+        if value is None:
+            ui, uj = self.units[i], self.units[j]
+            if len(ui) > len(uj):
+                ui, uj = uj, ui
+            value = sum(x * uj[w] for w, x in ui.items() if w in uj)
+            self._sims[key] = value
+        return value
 
-def _sentence_tokens(record: Record) -> list[list[dict[str, Any]]]:
-    """The tokens of each sentence (one pass: both lists are in text order)."""
-    tokens = record.get("tokens") or []
-    out: list[list[dict[str, Any]]] = []
-    j = 0
-    for span in record.get("sentences") or []:
-        start, end = span["start"], span["end"]
-        while j < len(tokens) and tokens[j]["start"] < start:
-            j += 1
-        k = j
-        while k < len(tokens) and tokens[k]["start"] < end:
-            k += 1
-        out.append(tokens[j:k])
-        j = k
-    return out
+    def word_row(self, w: str) -> list[float]:
+        """Word-model features of a content lemma: frequency, spread, first position, capitals."""
+        k, f, n = self.tf[w], self.first[w], self.n
+        return [math.log(k), self.sf[w] / n, 1.0 / (f + 1), f / max(n - 1, 1), float(f == 0),
+                float(w in self.capital), min(len(w), 15) / 15, float(k == 1),
+                math.log(max(n, 1))]  # fmt: skip
+
+    def word_rows(self) -> dict[str, list[float]]:
+        return {w: self.word_row(w) for w in sorted(self.tf)}
 
 
 def _is_heading(text: str, n_words: int) -> bool:
@@ -140,85 +141,99 @@ def _is_heading(text: str, n_words: int) -> bool:
     return n_words <= 20 and _CAPTION.search(text) is not None
 
 
-def analyse(record: Record, with_model: bool = True) -> Analysis:
+def analyse(record: Record) -> Analysis:
     """Features of every sentence of a tokenised record (see the module docstring)."""
     text = record.get("text") or ""
     spans = record.get("sentences") or []
-    per_sentence = _sentence_tokens(record)
+    tokens = record.get("tokens") or []
     n = len(spans)
+    content: list[list[str]] = []
+    length: list[int] = []
+    quoted: list[bool] = []
+    first_person: list[bool] = []
+    capitals: list[int] = []
+    bigrams: list[set[tuple[str, str]]] = []
+    capital: set[str] = set()
+    j = 0
+    n_tokens = len(tokens)
+    for span in spans:  # one pass over the tokens, sentence by sentence
+        start, end = span["start"], span["end"]
+        while j < n_tokens and tokens[j]["start"] < start:
+            j += 1
+        lemmas: list[str] = []
+        pairs: set[tuple[str, str]] = set()
+        count = caps = 0
+        quote = person = False
+        prev: dict[str, Any] | None = None
+        while j < n_tokens and tokens[j]["start"] < end:
+            tok = tokens[j]
+            j += 1
+            norm = tok["norm"]
+            if not (norm[:1].isalnum() or any(c.isalnum() for c in norm)):
+                quote = quote or norm in _QUOTES
+                continue
+            if count and text[tok["start"]].isupper():
+                caps += 1
+                capital.add(tok["lemma"].lower())
+            count += 1
+            stop = tok["stop"]
+            if not stop and len(norm) > 1 and (norm[0].isalpha() or any(c.isalpha() for c in norm)):
+                lemmas.append(tok["lemma"].lower())
+            person = person or norm in _FIRST_PERSON
+            if prev is not None and not (stop and prev["stop"]):
+                pairs.add((prev["norm"], norm))
+            prev = tok
+        content.append(lemmas)
+        length.append(count)
+        quoted.append(quote)
+        first_person.append(person)
+        capitals.append(caps)
+        bigrams.append(pairs)
     sentence_texts = [text[s["start"] : s["end"]] for s in spans]
-    wordtoks = [[t for t in toks if _is_word(t["norm"])] for toks in per_sentence]
-    content = [
-        [t["lemma"].lower() for t in toks if not t["stop"] and len(t["norm"]) > 1
-         and any(c.isalpha() for c in t["norm"])]
-        for toks in wordtoks
-    ]  # fmt: skip
     words = [len(s.split()) for s in sentence_texts]
-    length = [len(w) for w in wordtoks]
     flags = [_is_heading(sentence_texts[i], words[i]) for i in range(n)]
-    punctuated = not all(flags)
     eligible = [i for i in range(n) if not flags[i] and length[i] >= MIN_WORDS]
     if not eligible:
         eligible = [i for i in range(n) if not flags[i] and length[i] > 0]
     if not eligible:  # a list or a transcript: every line is a candidate
         eligible = [i for i in range(n) if length[i] > 0]
-    analysis = Analysis(n, words, length, content, eligible, punctuated=punctuated)
-    _centrality(analysis, text, per_sentence, wordtoks)
-    analysis.word_rows = _word_rows(content, text, wordtoks)
-    if with_model:
-        analysis.word_prob = word_probabilities(analysis.word_rows)
-    return analysis
+    a = Analysis(n, words, length, content, eligible, punctuated=not all(flags))
+    a.capital = capital
+    _sentence_features(a, quoted, first_person, capitals, bigrams)
+    return a
 
 
-def _is_word(norm: str) -> bool:
-    return any(c.isalnum() for c in norm)
-
-
-def _centrality(
+def _sentence_features(
     a: Analysis,
-    text: str,
-    per_sentence: list[list[dict[str, Any]]],
-    wordtoks: list[list[dict[str, Any]]],
+    quoted: list[bool],
+    first_person: list[bool],
+    capitals: list[int],
+    bigrams: list[set[tuple[str, str]]],
 ) -> None:
     """Sentence features: position, length, and how central each sentence is."""
     n = a.n
-    tf: Counter[str] = Counter()
-    sf: Counter[str] = Counter()
+    tf, sf, first = a.tf, a.sf, a.first
     counts = [Counter(c) for c in a.content]
-    for cnt in counts:
+    for i, cnt in enumerate(counts):
         tf.update(cnt)
         sf.update(cnt.keys())
+        for w in cnt:
+            first.setdefault(w, i)
     total = sum(tf.values()) or 1
     doc_norm2 = sum(v * v for v in tf.values())
     top = {w for w, k in sorted(tf.items(), key=lambda x: (-x[1], x[0]))[:10] if k > 1}
-    # ISF-weighted vectors for sentence-to-sentence similarity
+    # unit ISF vectors: degree centrality = u_i . (sum of all u) - 1
     isf = {w: math.log(1 + n / k) for w, k in sf.items()}
-    vecs = [{w: k * isf[w] for w, k in cnt.items()} for cnt in counts]
-    norms = [math.sqrt(sum(v * v for v in vec.values())) or 1.0 for vec in vecs]
-    sims = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        vi = vecs[i]
-        if not vi:
-            continue
-        for j in range(i + 1, n):
-            vj = vecs[j]
-            if not vj:
-                continue
-            small, big = (vi, vj) if len(vi) <= len(vj) else (vj, vi)
-            dot = sum(x * big[w] for w, x in small.items() if w in big)
-            if dot:
-                sims[i][j] = sims[j][i] = dot / (norms[i] * norms[j])
-    a.sims = sims
-    # word bigrams repeated across sentences (not stop + stop)
-    bigram_sets = []
+    centroid: dict[str, float] = {}
+    for cnt in counts:
+        vec = {w: k * isf[w] for w, k in cnt.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        unit = {w: v / norm for w, v in vec.items()}
+        a.units.append(unit)
+        for w, v in unit.items():
+            centroid[w] = centroid.get(w, 0.0) + v
     bigram_sf: Counter[tuple[str, str]] = Counter()
-    for toks in wordtoks:
-        pairs = {
-            (x["norm"], y["norm"])
-            for x, y in zip(toks, toks[1:], strict=False)
-            if not (x["stop"] and y["stop"])
-        }
-        bigram_sets.append(pairs)
+    for pairs in bigrams:
         bigram_sf.update(pairs)
     for rank, i in enumerate(a.eligible):
         cnt = counts[i]
@@ -227,72 +242,66 @@ def _centrality(
         num = sum(k * (tf[w] - k) for w, k in cnt.items())
         rest2 = doc_norm2 - sum(tf[w] ** 2 - (tf[w] - k) ** 2 for w, k in cnt.items())
         own = math.sqrt(sum(k * k for k in cnt.values())) or 1.0
-        cosrest = num / (own * (math.sqrt(rest2) or 1.0)) if rest2 > 0 else 0.0
+        cosrest = num / (own * math.sqrt(rest2)) if rest2 > 0 else 0.0
         lemmas = a.content[i]
-        pairs = bigram_sets[i]
-        toks = wordtoks[i]
+        pairs = bigrams[i]
+        unit = a.units[i]
+        degree = sum(v * centroid[w] for w, v in unit.items()) - 1.0 if unit else 0.0
         a.features[i] = [
             1.0 / (rank + 1),
             float(rank == 0),
             math.log(1 + m),
             float(m < 8),
-            float(any(t["norm"] in _QUOTES for t in per_sentence[i])),
-            float(any(t["norm"] in _FIRST_PERSON for t in toks)),
+            float(quoted[i]),
+            float(first_person[i]),
             cosrest,
             len(set(lemmas) & top) / (len(top) or 1),
             sum(tf[w] for w in lemmas) / total / max(len(lemmas), 1),
             sum(1 for p in pairs if bigram_sf[p] > 1) / math.sqrt(len(pairs) + 1),
-            sum(sims[i]) / max(n - 1, 1),
-            sum(1 for t in toks[1:] if text[t["start"]].isupper()) / max(m, 1),
+            max(degree, 0.0) / max(n - 1, 1),
+            capitals[i] / max(m, 1),
         ]
 
 
-def _word_rows(
-    content: list[list[str]], text: str, wordtoks: list[list[dict[str, Any]]]
-) -> dict[str, list[float]]:
-    """Word-model features of each content lemma: frequency, spread, first position, capitals."""
-    n = len(content)
-    tf: Counter[str] = Counter()
-    first: dict[str, int] = {}
-    sf: Counter[str] = Counter()
-    for i, lemmas in enumerate(content):
-        tf.update(lemmas)
-        for w in set(lemmas):
-            sf[w] += 1
-            first.setdefault(w, i)
-    capital = {
-        t["lemma"].lower() for toks in wordtoks for t in toks[1:] if text[t["start"]].isupper()
-    }
-    logn = math.log(max(n, 1))
-    rows = {}
-    for w in sorted(tf):
-        k, f = tf[w], first[w]
-        rows[w] = [math.log(k), sf[w] / n, 1.0 / (f + 1), f / max(n - 1, 1), float(f == 0),
-                   float(w in capital), min(len(w), 15) / 15, float(k == 1), logn]  # fmt: skip
-    return rows
-
-
-def word_probabilities(rows: dict[str, list[float]]) -> dict[str, float]:
-    """Word model: P(lemma appears in a lead paragraph)."""
-    part = load_model()["words"]
-    return {w: 1.0 / (1.0 + math.exp(-_linear(x, part))) for w, x in rows.items()}
+def word_probabilities(a: Analysis, lemmas: Iterable[str]) -> dict[str, float]:
+    """Word model: P(lemma appears in a lead paragraph), for the lemmas asked."""
+    weights, bias = _folded("words")
+    out = {}
+    for w in lemmas:
+        if w not in out:
+            z = bias + sum(k * x for k, x in zip(weights, a.word_row(w), strict=True))
+            out[w] = 1.0 / (1.0 + math.exp(-z))
+    return out
 
 
 # --------------------------------------------------------------------------- selection
 
 
+@lru_cache(maxsize=16)
+def _folded(name: str, size: str = "") -> tuple[list[float], float]:
+    """A linear part of the model with its standardisation folded into the weights."""
+    model = load_model()
+    part = model[name][size] if size else model[name]
+    weights = [w / s for w, s in zip(part["weights"], part["scale"], strict=True)]
+    bias = part["bias"] - sum(w * m for w, m in zip(weights, part["mean"], strict=True))
+    return weights, bias
+
+
 def sentence_scores(a: Analysis) -> dict[int, float]:
     """Sentence model: expected share of a lead paragraph, per eligible sentence."""
-    part = load_model()["sentence"]
-    return {i: _linear(a.features[i], part) for i in a.eligible}
+    weights, bias = _folded("sentence")
+    return {
+        i: bias + sum(w * x for w, x in zip(weights, a.features[i], strict=True))
+        for i in a.eligible
+    }
 
 
 def set_features(a: Analysis, chosen: tuple[int, ...], scores: dict[int, float]) -> list[float]:
-    """Features of a candidate summary (a combination of sentences)."""
+    """Features of a candidate summary (a combination of sentences), as the set model sees them."""
     total = sum(a.length[i] for i in chosen)
     covered = {w for i in chosen for w in a.content[i]}
     cov = sum(a.word_prob.get(w, 0.0) for w in covered)
-    red = sum(a.sims[x][y] for x, y in combinations(chosen, 2))
+    red = sum(a.sim(x, y) for x, y in combinations(chosen, 2))
     base = [
         sum(scores[i] * a.length[i] for i in chosen),
         sum(scores[i] for i in chosen),
@@ -313,34 +322,58 @@ def set_features(a: Analysis, chosen: tuple[int, ...], scores: dict[int, float])
 
 
 def _best_set(
-    a: Analysis, candidates: list[int], size: int, scores: dict[int, float],
+    a: Analysis,
+    candidates: list[int],
+    size: int,
+    scores: dict[int, float],
     budget: int | None = None,
 ) -> tuple[int, ...] | None:
-    """The combination of ``size`` candidates the set model prefers (within ``budget`` words)."""
-    part = load_model()["sets"][str(min(size, 3))]
+    """The combination of ``size`` candidates the set model prefers (within ``budget`` words).
+
+    Same value as the linear set model on ``set_features``, computed faster: the
+    parts that add up over sentences are summed once per sentence.
+    """
+    weights, bias = _folded("sets", str(min(size, 3)))
+    w_sumh, w_sump, w_maxp, w_len, w_len2, w_log, w_red, w_cov, w_rate, w_ncov = weights[:10]
+    summed = weights[10:]
+    additive = {
+        i: w_sumh * scores[i] * a.length[i] + w_sump * scores[i] + w_len * a.length[i] / 30
+        + sum(w * x for w, x in zip(summed, a.features[i], strict=True))
+        for i in candidates
+    }  # fmt: skip
+    lemma_sets = {i: set(a.content[i]) for i in candidates}
+    prob = a.word_prob
     best: tuple[int, ...] | None = None
-    best_score = -math.inf
+    best_value = -math.inf
     for chosen in combinations(sorted(candidates), size):
         if budget is not None and sum(a.words[i] for i in chosen) > budget:
             continue
-        value = _linear(set_features(a, chosen, scores), part)
-        if value > best_score:
-            best, best_score = chosen, value
+        total = sum(a.length[i] for i in chosen)
+        covered = set().union(*(lemma_sets[i] for i in chosen))
+        cov = sum(prob[w] for w in covered)
+        red = sum(a.sim(x, y) for x, y in combinations(chosen, 2)) if size > 1 else 0.0
+        value = (
+            bias + sum(additive[i] for i in chosen) + w_maxp * max(scores[i] for i in chosen)
+            + w_len2 * (total / 30) ** 2 + w_log * math.log(total + 1) + w_red * red
+            + w_cov * cov + w_rate * cov / (total + 34) + w_ncov * len(covered)
+        )  # fmt: skip
+        if value > best_value:
+            best, best_value = chosen, value
     return best
 
 
-def select(a: Analysis, sentences: int | None = 3, words: int | None = None) -> list[int]:
+def select(
+    a: Analysis, scores: dict[int, float], sentences: int | None = 3, words: int | None = None
+) -> list[int]:
     """Indices of the summary sentences, in document order."""
     limit = len(a.eligible) if sentences is None else min(sentences, len(a.eligible))
-    if words is None and not a.punctuated:
-        words = UNPUNCTUATED_WORDS * (sentences or 3)
     if limit <= 0:
         return []
-    scores = sentence_scores(a)
-    ranked = sorted(a.eligible, key=lambda i: (-scores[i], i))
     if words is None and limit >= len(a.eligible):
         return sorted(a.eligible)
+    ranked = sorted(a.eligible, key=lambda i: (-scores[i], i))
     candidates = ranked[:CANDIDATES]
+    a.word_prob = word_probabilities(a, (w for i in candidates for w in a.content[i]))
     chosen: tuple[int, ...] | None = None
     for size in range(min(limit, 3, len(candidates)), 0, -1):
         chosen = _best_set(a, candidates, size, scores, words)
@@ -375,6 +408,11 @@ def _cut(text: str, budget: int) -> str:
     return " ".join(parts[: max(budget, 1)]) + "…"
 
 
+def _check_options(sentences: int | None, words: int | None) -> None:
+    if sentences is not None and sentences < 1 or words is not None and words < 1:
+        raise UsageError("summarize: --sentences and --words must be at least 1")
+
+
 def summarize_record(
     record: Record, sentences: int | None = 3, words: int | None = None
 ) -> list[dict[str, Any]]:
@@ -385,17 +423,17 @@ def summarize_record(
     rid = str(record.get("id", "?"))
     if not (record.get("text") or "").strip():
         raise ArticleError(rid, "empty text: nothing to summarise")
-    if sentences is not None and sentences < 1 or words is not None and words < 1:
-        raise ArticleError(rid, "the summary needs at least one sentence and one word")
+    _check_options(sentences, words)
     ensure_tokens(record)
     a = analyse(record)
     if not a.eligible:
         raise ArticleError(rid, "no words in the text: nothing to summarise")
-    picked = select(a, sentences, words)
+    budget = words
+    if budget is None and not a.punctuated:  # a list or a transcript: keep it short
+        budget = UNPUNCTUATED_WORDS * (sentences or 3)
     scores = sentence_scores(a)
+    picked = select(a, scores, sentences, budget)
     text = record["text"]
-    budget = words if words is not None else (None if a.punctuated else
-                                              UNPUNCTUATED_WORDS * (sentences or 3))
     out = []
     for i in picked:
         span = record["sentences"][i]
@@ -410,6 +448,8 @@ def summarize_stage(
     sentences: int | None = 3, words: int | None = None, force: bool = False
 ) -> Stage:
     """The ``summarize`` stage: adds ``summary`` (skipped when present unless ``force``)."""
+
+    _check_options(sentences, words)
 
     def stage(record: Record, warn: Warn) -> None:
         if "summary" in record and not force:
