@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sahelcli.errors import ArticleError, InputError, SahelError
+from sahelcli.langid import SUPPORTED, detect_language
 from sahelcli.records import Record
 from sahelcli.tokenize import tokenize_record
 
@@ -39,15 +40,22 @@ class Outcome:
 
 @dataclass
 class Pipeline:
-    """Stages applied in order; ``keep_tokens`` keeps tokens the stages created."""
+    """Stages applied in order.
+
+    ``keep_tokens`` keeps tokens the stages created; ``lang`` is the language of
+    records that do not say theirs (``--lang``), else it is detected, so every
+    command writes ``lang``.
+    """
 
     stages: list[Stage]
     keep_tokens: bool = False
+    lang: str | None = None
 
     def run(self, record: Record) -> Outcome:
         outcome = Outcome()
         had_tokens = "tokens" in record
         try:
+            set_language(record, self.lang, outcome.warnings.append)
             for stage in self.stages:
                 stage(record, outcome.warnings.append)
         except ArticleError as exc:
@@ -74,20 +82,29 @@ class Pipeline:
                 yield self.run(item)
 
 
+def set_language(record: Record, lang: str | None, warn: Warn) -> None:
+    """Give ``record`` a ``lang``: its own, else ``lang``, else detected (None if unclear)."""
+    if record.get("lang"):
+        return
+    text = record.get("text") or ""
+    record["lang"] = lang or detect_language(text)
+    if record["lang"] not in SUPPORTED and text.strip():
+        found = f"'{record['lang']}'" if record["lang"] else "not recognised"
+        warn(
+            f"{record.get('id')}: language {found} (sahelcli knows French and English); "
+            "analysed without language-specific rules"
+        )
+
+
 def tokenize_stage(lang: str | None = None, force: bool = False) -> Stage:
-    """The ``tokenize`` stage: lang, sentences, tokens."""
+    """The ``tokenize`` stage: sentences and tokens (``lang`` when the record has none)."""
 
     def stage(record: Record, warn: Warn) -> None:
+        if lang and not record.get("lang"):
+            record["lang"] = lang
         if force:
-            tokenize_record(record, lang=lang, force=True)
+            tokenize_record(record, lang=record.get("lang"), force=True)
         else:
-            if lang and not record.get("lang"):
-                record["lang"] = lang
             ensure_tokens(record)
-        if record.get("lang") is None and (record.get("text") or "").strip():
-            warn(
-                f"{record['id']}: language not recognised (not French or English); "
-                "analysed as unknown"
-            )
 
     return stage

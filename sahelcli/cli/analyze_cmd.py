@@ -64,6 +64,6 @@ def analyze(
         idf_file=idf,
         force=force,
     )
-    pipeline = Pipeline(stages, keep_tokens=True)
+    pipeline = Pipeline(stages, keep_tokens=True, lang=lang)
     status = run_records(inputs, pipeline, "analyze", fmt, quiet=quiet, excel=excel, jobs=jobs)
     raise typer.Exit(status)

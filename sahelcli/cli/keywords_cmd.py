@@ -67,7 +67,9 @@ def keywords(
     env = Environment.from_sys()
     model = _resolve_model(idf, inputs, env, lang)
     if not overall:
-        pipeline = Pipeline([tokenize_stage(lang, force), keywords_stage(top, model, force)])
+        pipeline = Pipeline(
+            [tokenize_stage(lang, force), keywords_stage(top, model, force)], lang=lang
+        )
         status = run_records(inputs, pipeline, "keywords", fmt, quiet=quiet, jobs=jobs, env=env)
         raise typer.Exit(status)
     raise typer.Exit(_run_overall(inputs, model, top, fmt, lang, quiet, env))
@@ -128,7 +130,7 @@ def _run_overall(
             forms.setdefault(cand.key, Counter())[cand.term] += 1
 
     stage = keywords_stage(max(top, OVERALL_DEPTH), model, force=True, on_ranked=collect)
-    pipeline = Pipeline([tokenize_stage(lang), stage])
+    pipeline = Pipeline([tokenize_stage(lang), stage], lang=lang)
     n_docs = 0
     for outcome in pipeline.process(read_inputs(paths, env.stdin, reporter.warn)):
         for warning in outcome.warnings:

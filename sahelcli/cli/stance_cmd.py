@@ -53,7 +53,7 @@ def stance(
     from sahelcli.stance import stance_stage
 
     stage = stance_stage(target or None, targets, model, force, lang=lang)
-    pipeline = Pipeline([stage])
+    pipeline = Pipeline([stage], lang=lang)
     raise typer.Exit(run_records(inputs, pipeline, "stance", fmt, quiet=quiet))
 
 

@@ -27,5 +27,5 @@ def tokenize(
     jobs: JobsOpt = None,
 ) -> None:
     """Split articles into sentences and tokens (with norm, lemma, stop)."""
-    pipeline = Pipeline([tokenize_stage(lang, force)], keep_tokens=True)
+    pipeline = Pipeline([tokenize_stage(lang, force)], keep_tokens=True, lang=lang)
     raise typer.Exit(run_records(inputs, pipeline, "tokenize", fmt, quiet=quiet, jobs=jobs))
