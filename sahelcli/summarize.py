@@ -131,12 +131,16 @@ class Analysis:
         return {w: self.word_row(w) for w in sorted(self.tf)}
 
 
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip().rstrip(_CLOSERS).rstrip()
+    return bool(stripped) and stripped[-1] in _FINAL
+
+
 def _is_heading(text: str, n_words: int) -> bool:
     """Short lines without final punctuation (headings, captions) and photo credits."""
-    stripped = text.rstrip().rstrip(_CLOSERS).rstrip()
-    if not stripped:
+    if not text.strip():
         return True
-    if n_words <= HEADING_WORDS and stripped[-1] not in _FINAL:
+    if n_words <= HEADING_WORDS and not _ends_sentence(text):
         return True
     return n_words <= 20 and _CAPTION.search(text) is not None
 
@@ -197,7 +201,8 @@ def analyse(record: Record) -> Analysis:
         eligible = [i for i in range(n) if not flags[i] and length[i] > 0]
     if not eligible:  # a list or a transcript: every line is a candidate
         eligible = [i for i in range(n) if length[i] > 0]
-    a = Analysis(n, words, length, content, eligible, punctuated=not all(flags))
+    punctuated = any(_ends_sentence(t) for t in sentence_texts)
+    a = Analysis(n, words, length, content, eligible, punctuated=punctuated)
     a.capital = capital
     _sentence_features(a, quoted, first_person, capitals, bigrams)
     return a
