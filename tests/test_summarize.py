@@ -193,7 +193,7 @@ def test_picks_are_not_simply_the_lead() -> None:
     assert 0 not in {s["sentence"] for s in summary}
 
 
-# --------------------------------------------------------------------------- determinism, idempotence
+# ------------------------------------------------------------------ determinism, idempotence
 
 
 def test_deterministic() -> None:
@@ -317,7 +317,8 @@ def test_model_file_is_small_json_matching_the_code() -> None:
 
 def _linear(x: list[float], part: dict) -> float:
     return part["bias"] + sum(
-        w * (v - m) / s for v, m, s, w in zip(x, part["mean"], part["scale"], part["weights"])
+        w * (v - m) / s
+        for v, m, s, w in zip(x, part["mean"], part["scale"], part["weights"], strict=True)
     )
 
 
