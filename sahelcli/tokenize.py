@@ -490,14 +490,21 @@ def _complex_word(text: str, word: str, start: int, lang: str) -> tuple[list[tup
     ):
         return [(start, end + 1)], end + 1  # M. Mme. etc. cf. and initials (J. K. Rowling)
     if "/" in word:
-        left, _, right = word.partition("/")
-        if not (left.lower() in _UNITS and right.lower() in _UNITS) and not (
-            any(c.isdigit() for c in word)
-        ):  # et/ou, son/sa, gauche/droite; but km/h, 24/7 stay whole
-            spans, _ = _complex_word(text, left, start, lang)
-            spans.append((start + len(left), start + len(left) + 1))
-            rest, reach = _complex_word(text, right, start + len(left) + 1, lang)
-            return spans + rest, reach
+        parts = word.split("/")
+        units = len(parts) == 2 and all(part.lower() in _UNITS for part in parts)
+        if not units and not any(c.isdigit() for c in word):
+            # et/ou, son/sa, gauche/droite are split; km/h, 24/7 stay whole
+            spans: list[tuple[int, int]] = []
+            pos = reach = start
+            for k, part in enumerate(parts):
+                if k:
+                    spans.append((pos, pos + 1))
+                    pos += 1
+                if part:
+                    sub, reach = _complex_word(text, part, pos, lang)
+                    spans.extend(sub)
+                pos += len(part)
+            return spans, max(reach, end)
     last = word[-1]
     if last in _APOS and (lang == "en" or word[:-1].lower() not in _ELISIONS):
         # a trailing apostrophe is a quote mark, not an elision
@@ -710,12 +717,13 @@ def _sentence_starts(
     starts = [0]
     stops = stop_words(lang) if lang in SUPPORTED else frozenset()
     last_cut = 0  # index of the first token of the current sentence
+    reach = 0  # marks up to here already went with an earlier end ("?!!", "» )")
     for k, i in enumerate(flagged):
         flags = infos[k][3]
-        if i + 1 >= n or i + 1 <= last_cut:
+        if i + 1 >= n or i + 1 <= last_cut or i < reach:
             continue
         if flags & F_SENT:
-            j = _end_after(text, tokens, forms, i, n, last_cut, stops)
+            j, reach = _end_after(text, tokens, forms, i, n, last_cut, stops)
             if j:
                 starts.append(j)
                 last_cut = j
@@ -733,8 +741,9 @@ def _sentence_starts(
 def _end_after(
     text: str, tokens: list[Token], forms: list[str], i: int, n: int, first: int,
     stops: frozenset[str],
-) -> int:
-    """Index of the token starting a new sentence after token ``i``, or 0."""
+) -> tuple[int, int]:
+    """(index of the token starting a new sentence after token ``i`` or 0, index of the
+    first token after the marks that go with ``i``: closing quotes, '?!')."""
     tok = forms[i]
     c0 = tok[0]
     j = i + 1
@@ -742,15 +751,15 @@ def _end_after(
         nxt = forms[j]
         gap = tokens[i]["end"] < tokens[j]["start"]
         if not gap or not nxt[0].isupper() or nxt.isupper():
-            return 0
+            return 0, j
         norm = tokens[j]["norm"]
         # after ";" a capitalised function word starts a sentence; after ":" only a
         # subject (": Il s'agit..."), since quotes and titles follow colons too
-        return j if (norm in _COLON_STARTERS if c0 == ":" else norm in stops) else 0
+        return (j if (norm in _COLON_STARTERS if c0 == ":" else norm in stops) else 0), j
     abbrev = c0 not in _TERMINAL_CHARS
     if abbrev:  # M. etc. A.E.S.
         if tok[:-1].lower() in _TITLES:
-            return 0
+            return 0, j
     # absorb further terminal marks and closing quotes / brackets
     end = tokens[i]["end"]
     while j < n:
@@ -758,38 +767,38 @@ def _end_after(
         spaced = tokens[j]["start"] > end
         if f in _HARD_CLOSING or (not spaced and (f[0] in _TERMINAL_CHARS or f in _CLOSING)):
             pass
-        elif f == '"' and text.count('"', tokens[first]["start"], end) % 2 == 1:
+        elif f == '"' and text.count('"', max(tokens[first]["start"], end - 3000), end) % 2:
             pass  # closes a quote opened in this sentence
         else:
             break
         end = tokens[j]["end"]
         j += 1
     if j >= n:
-        return 0
+        return 0, j
     nxt = forms[j]
     gap = text[end : tokens[j]["start"]]
     c = nxt[0]
     if "\n" in gap:
-        return j
+        return j, j
     if abbrev:
         if not gap:
-            return 0
+            return 0, j
         if tok[:-1].lower() == "etc" and c.isupper():
-            return j  # "etc." often ends a sentence
+            return j, j  # "etc." often ends a sentence
         if c.isupper() and not nxt.isupper() and tokens[j]["norm"] in _STARTERS:
             single = len(tok) == 2 or "." in tok[:-1]  # initials: J. A.E.S.
             if not single or tokens[j]["norm"] not in ("le", "la", "les", "de", "du", "des"):
-                return j
-        return 0
+                return j, j
+        return 0, j
     if not gap:  # glued paragraphs: "Sahel.Alors que"
-        return j if tok == "." and c.isupper() and nxt[1:2].islower() else 0
+        return (j if tok == "." and c.isupper() and nxt[1:2].islower() else 0), j
     if c.isupper() or c.isdigit() or c in _OPENING:
-        return j
+        return j, j
     if c.islower() and tok == "." and i > 0:
         prev = forms[i - 1]
         if len(prev) >= 4 and prev.isalpha() and prev.lower() not in _ABBREV:
-            return j
-    return 0
+            return j, j
+    return 0, j
 
 
 def _newline_starts(

@@ -335,3 +335,12 @@ def test_results_do_not_depend_on_cache_state(monkeypatch: pytest.MonkeyPatch) -
     tok._CHUNK_CACHES.clear()
     again = [tokenize_text(t) for t in reversed(texts)]
     assert again[::-1] == first
+
+
+@pytest.mark.parametrize("unit", ["?!", '."', "a/", "etc. ", "l'", "1 000 ", "«\u00a0"])
+def test_long_repetitive_input_is_handled(unit: str) -> None:
+    """Long runs of marks (a scraped page gone wrong) stay valid (and linear, not quadratic)."""
+    text = unit * 5000
+    _, sents, tokens = tokenize_text(text, "fr")
+    assert tokens and sents
+    assert tokens[-1]["end"] <= len(text) and sents[-1]["end"] == tokens[-1]["end"]
