@@ -429,25 +429,23 @@ def _split_word(word: str, start: int, lang: str) -> list[tuple[int, int]]:
         return [(start, end)]
     spans: list[tuple[int, int]] = []
     offset = 0
-    # French elision, repeatable: qu'aujourd'hui, jusqu'à, l'Alliance
+    # French elision, repeatable: qu'aujourd'hui, jusqu'à, l'Alliance (no re-slicing of
+    # the rest: a pathological "l'l'l'l'..." stays linear)
+    size = len(lower)
     while True:
-        rest = lower[offset:]
-        apos = rest.find("'")
-        if apos <= 0 or rest[:apos] not in _ELISIONS or rest in _WHOLE_WORDS:
+        apos = lower.find("'", offset)
+        if apos <= offset or apos - offset > 6 or lower[offset:apos] not in _ELISIONS:
             break
-        if apos == len(rest) - 1:  # "l'" alone (before a space)
+        if size - offset <= 24 and lower[offset:] in _WHOLE_WORDS:
             break
-        if rest[apos + 1 : apos + 2] in ("-", ""):
+        if apos == size - 1 or lower[apos + 1] == "-":  # "l'" alone, "t'-il"
             break
-        spans.append((start + offset, start + offset + apos + 1))
-        offset += apos + 1
-    if offset:
-        rest = word[offset:]
-        if rest.lower().replace("’", "'") in _WHOLE_WORDS:
-            spans.append((start + offset, end))
-            return spans
-    else:
-        rest = word
+        spans.append((start + offset, start + apos + 1))
+        offset = apos + 1
+    rest = word[offset:] if offset else word
+    if offset and size - offset <= 24 and lower[offset:] in _WHOLE_WORDS:
+        spans.append((start + offset, end))
+        return spans
     if "-" in rest or "‐" in rest or "‑" in rest:
         spans.extend(_split_clitics(rest, start + offset))
     else:
