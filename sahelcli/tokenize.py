@@ -369,6 +369,10 @@ def _analyse(form: str, lang: str) -> Info:
         flags |= F_PLURAL
     if role:
         flags |= F_CTX
+    # share equal strings: the caches hold hundreds of thousands of these tuples
+    norm = form if norm == form else norm
+    low = norm if low == norm else (form if low == form else low)
+    lemma = form if lemma == form else (low if lemma == low else lemma)
     return norm, lemma, stop, flags, role, low
 
 
@@ -393,7 +397,7 @@ def _present_participle(form: str, lang: str) -> str:
 
 
 _CACHES: dict[str, dict[str, Info]] = {}
-_CACHE_LIMIT = 400_000
+_CACHE_LIMIT = 100_000  # entries per cache (~50 MB each at most); 1,000 articles need ~40k
 
 
 def _cache(lang: str) -> dict[str, Info]:
@@ -411,6 +415,9 @@ def _trim_caches(lang: str) -> None:
         _CACHES[lang] = {}
     if len(_CHUNK_CACHES.get(lang, ())) > _CACHE_LIMIT:
         _CHUNK_CACHES[lang] = {}
+    if len(_VERB_FIXES) + len(_NOUN_FIXES) > _CACHE_LIMIT:
+        _VERB_FIXES.clear()
+        _NOUN_FIXES.clear()
 
 
 # --------------------------------------------------------------------------- tokens
