@@ -527,18 +527,81 @@ _WORD_CORE = re.compile(r"[^\W\d_]+(?:['’\-‐‑][^\W\d_]+)*").fullmatch
 _LEADING = frozenset("(«\"“[")
 
 
-def _scan(
-    text: str, lang: str, chunk_cache: bool = True
-) -> tuple[list[Token], list[str], list[int], list[Info]]:
+def _regex_spans(text: str, a: int, b: int, lang: str) -> list[tuple[int, int]]:
+    """Token spans of text[a:b] found by ``_TOKEN_RE`` (the slow, general path)."""
+    spans: list[tuple[int, int]] = []
+    add = spans.append
+    pos = a
+    while pos < b:
+        for m in _TOKEN_RE.finditer(text, pos, b):
+            kind = m.lastgroup
+            s, e = m.span()
+            if kind == "cw":
+                parts, end = _complex_word(text, m.group(), s, lang)
+                spans.extend(parts)
+                if end > e:  # the abbreviation took its period: go on after it
+                    pos = end
+                    break
+            elif kind == "url":
+                trimmed = m.group().rstrip(".,;:!?)]}'’\"»")
+                add((s, s + len(trimmed)))
+                spans.extend((i, i + 1) for i in range(s + len(trimmed), e))
+            elif kind == "alnum":
+                form = m.group()
+                if _ORDINAL.fullmatch(form):
+                    add((s, e))
+                else:
+                    spans.extend((s + r.start(), s + r.end()) for r in _ALNUM_RUN.finditer(form))
+            else:
+                add((s, e))
+        else:
+            pos = b
+    return spans
+
+
+def _chunk_spans(chunk: str, lang: str) -> list[tuple[int, int]]:
+    """Token spans of one whitespace-free chunk: a fast path for «Bamako», (AES).
+    "dit", l'Alliance a-t-il; the regex for the rest."""
+    size = len(chunk)
+    if ".." not in chunk:  # not an ellipsis
+        # strip one opening mark and the closing punctuation
+        i = 1 if chunk[0] in _LEADING else 0
+        j = size
+        while j > i + 1 and chunk[j - 1] in _TRAILING_ALL:
+            j -= 1
+        core = chunk[i:j]
+        dot = chunk[j : j + 1] == "."
+        spans = [(0, 1)] if i else []
+        if core.isalpha():
+            if dot and (core.lower() in _ABBREV or (len(core) == 1 and core.isupper())):
+                spans.append((i, j + 1))  # M. etc. J.
+                j += 1
+            else:
+                spans.append((i, j))
+        elif not dot and _WORD_CORE(core):
+            spans.extend(_complex_word(chunk, core, i, lang)[0])
+        elif chunk.isdecimal():
+            return [(0, size)]
+        else:
+            return _regex_spans(chunk, 0, size, lang)
+        spans.extend((x, x + 1) for x in range(j, size))
+        return spans
+    return _regex_spans(chunk, 0, size, lang)
+
+
+def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list[Info]]:
     """Tokens, their forms, the indices of flagged tokens and their infos.
 
-    Whitespace-separated chunks that are plain words (most of them) skip the
-    regex; the others are split once (fast path or ``_TOKEN_RE`` within their
-    bounds) and the pieces cached per chunk: news repeats "l'armée", "Bamako,".
+    Whitespace-separated chunks that are plain words (most of them) go straight
+    to the form cache; the others are split once and their pieces cached per
+    chunk (news repeats "l'armée", "Bamako,"). Only "1 000" (a number across
+    a space) and "vol." / "X." (word or abbreviation, by the next word) look
+    beyond their chunk.
     """
     cache = _cache(lang)
     pieces_cache = _chunk_cache(lang)
     cget = cache.get
+    pget = pieces_cache.get
     tokens: list[Token] = []
     forms: list[str] = []
     flagged: list[int] = []
@@ -546,43 +609,17 @@ def _scan(
     t_append = tokens.append
     f_append = forms.append
 
-    def emit(s: int, e: int) -> None:
-        form = text[s:e]
-        info = cget(form)
-        if info is None:
-            info = cache[form] = _analyse(form, lang)
-        if info[3]:
-            flagged.append(len(forms))
-            infos.append(info)
-        t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
-        f_append(form)
-
-    def region(a: int, b: int) -> int:
-        """Tokenise text[a:b] with the regex; returns how far tokens reached."""
-        for m in _TOKEN_RE.finditer(text, a, b):
-            kind = m.lastgroup
-            s, e = m.span()
-            if kind == "cw":
-                spans, end = _complex_word(text, m.group(), s, lang)
-                for x, y in spans:
-                    emit(x, y)
-                if end > e:  # the abbreviation took its period: go on after it
-                    return region(end, b) if end < b else end
-            elif kind == "url":
-                trimmed = m.group().rstrip(".,;:!?)]}'’\"»")
-                emit(s, s + len(trimmed))
-                for i in range(s + len(trimmed), e):
-                    emit(i, i + 1)
-            elif kind == "alnum":
-                form = m.group()
-                if _ORDINAL.fullmatch(form):
-                    emit(s, e)
-                else:
-                    for r in _ALNUM_RUN.finditer(form):
-                        emit(s + r.start(), s + r.end())
-            else:
-                emit(s, e)
-        return b
+    def emit(spans: list[tuple[int, int]]) -> None:
+        for s, e in spans:
+            form = text[s:e]
+            info = cget(form)
+            if info is None:
+                info = cache[form] = _analyse(form, lang)
+            if info[3]:
+                flagged.append(len(forms))
+                infos.append(info)
+            t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
+            f_append(form)
 
     pos = 0
     taken = 0
@@ -591,9 +628,9 @@ def _scan(
     for chunk in text.split():
         s = find(chunk, pos)
         e = pos = s + len(chunk)
-        if s < taken:
+        if s < taken:  # partly taken by a number across a space
             if e > taken:
-                region(taken, e)
+                emit(_regex_spans(text, taken, e, lang))
             continue
         if chunk.isalpha():
             info = cget(chunk)
@@ -609,61 +646,22 @@ def _scan(
         if last.isdigit() and e + 4 <= n and text[e] in _SPACES:
             m = _NUM_SPACE.match(text, e)  # "1 000", "20 000 000"
             if m:
-                region(s, m.end())
+                emit(_regex_spans(text, s, m.end(), lang))
                 taken = m.end()
                 continue
-        if last == "." and chunk_cache and _period_depends_on_next(chunk):
-            if _abbreviation_here(chunk, text, e, lang):
-                emit(s, e)
-            else:
-                emit(s, e - 1)
-                emit(e - 1, e)
+        if last == "." and _period_depends_on_next(chunk):
+            emit([(s, e)] if _abbreviation_here(chunk, text, e, lang) else [(s, e - 1), (e - 1, e)])
             continue
-        if chunk_cache:
-            pieces = pieces_cache.get(chunk)
-            if pieces is None:
-                pieces = pieces_cache[chunk] = _chunk_pieces(chunk, lang)
-            for a, b, form, info in pieces:
-                if info[3]:
-                    flagged.append(len(forms))
-                    infos.append(info)
-                t_append({"start": s + a, "end": s + b, "norm": info[0], "lemma": info[1],
-                          "stop": info[2]})
-                f_append(form)
-            continue
-        # strip one opening mark and the closing punctuation: «Bamako», (AES). "dit",
-        i = 1 if chunk[0] in _LEADING else 0
-        j = len(chunk)
-        while j > i + 1 and chunk[j - 1] in _TRAILING_ALL:
-            j -= 1
-        core = chunk[i:j]
-        if ".." in chunk:
-            region(s, e)  # ellipsis
-            continue
-        dot = chunk[j : j + 1] == "."
-        if core.isalpha():
-            if i:
-                emit(s, s + 1)
-            if dot and (core.lower() in _ABBREV or (len(core) == 1 and core.isupper())):
-                emit(s + i, s + j + 1)  # M. etc. J.
-                j += 1
-            else:
-                emit(s + i, s + j)
-            for x in range(s + j, e):
-                emit(x, x + 1)
-            continue
-        if not dot and _WORD_CORE(core):  # l'Alliance, a-t-il, peut-être, "qu'il",
-            if i:
-                emit(s, s + 1)
-            for x, y in _complex_word(text, core, s + i, lang)[0]:
-                emit(x, y)
-            for x in range(s + j, e):
-                emit(x, x + 1)
-            continue
-        if chunk.isdecimal():
-            emit(s, e)
-            continue
-        region(s, e)
+        pieces = pget(chunk)
+        if pieces is None:
+            pieces = pieces_cache[chunk] = _chunk_pieces(chunk, lang)
+        for a, b, form, info in pieces:
+            if info[3]:
+                flagged.append(len(forms))
+                infos.append(info)
+            t_append({"start": s + a, "end": s + b, "norm": info[0], "lemma": info[1],
+                      "stop": info[2]})
+            f_append(form)
     return tokens, forms, flagged, infos
 
 
@@ -705,9 +703,15 @@ def _chunk_cache(lang: str) -> dict[str, tuple[Piece, ...]]:
 
 def _chunk_pieces(chunk: str, lang: str) -> tuple[Piece, ...]:
     """Tokens of one whitespace-free chunk, as (start, end, form, info) relative to it."""
-    tokens, forms, _, _ = _scan(chunk, lang, chunk_cache=False)
     cache = _cache(lang)
-    return tuple((t["start"], t["end"], f, cache[f]) for t, f in zip(tokens, forms, strict=True))
+    pieces = []
+    for s, e in _chunk_spans(chunk, lang):
+        form = chunk[s:e]
+        info = cache.get(form)
+        if info is None:
+            info = cache[form] = _analyse(form, lang)
+        pieces.append((s, e, form, info))
+    return tuple(pieces)
 
 
 # --------------------------------------------------------------------------- sentences
