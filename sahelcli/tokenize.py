@@ -810,11 +810,20 @@ def _end_after(
     return 0, j
 
 
+_BULLETS = frozenset("- – — • * · ▪ ►".split())
+
+
+def _wrapped(text: str, pos: int) -> bool:
+    """The line ending at ``pos`` is long: hard-wrapped prose, not a heading."""
+    return pos - text.rfind("\n", 0, pos) > 60
+
+
 def _newline_starts(
     text: str, tokens: list[Token], forms: list[str], starts: list[int], stops: frozenset[str]
 ) -> list[int]:
-    """Add sentence starts at line breaks: blank lines always, single breaks before a
-    capital after a line with no trailing comma or function word (headings)."""
+    """Add sentence starts at line breaks: blank lines and bullets always; a single break
+    before a capital after a short line with no trailing comma or function word
+    (a heading), not inside hard-wrapped prose."""
     token_starts = [t["start"] for t in tokens]
     extra = []
     pos = text.find("\n")
@@ -824,10 +833,12 @@ def _newline_starts(
             break
         gap = text[tokens[j - 1]["end"] : tokens[j]["start"]]
         prev = forms[j - 1]
-        if gap.count("\n") >= 2:
+        nxt = forms[j]
+        if gap.count("\n") >= 2 or nxt in _BULLETS:
             extra.append(j)
-        elif not forms[j][0].islower() and prev not in (",", "(", "«", "-", "–", "—") and (
-            tokens[j - 1]["norm"] not in stops or prev[-1] in _TERMINAL_CHARS
+        elif not nxt[0].islower() and prev not in (",", "(", "«", "-", "–", "—") and (
+            prev[-1] in _TERMINAL_CHARS
+            or (tokens[j - 1]["norm"] not in stops and not _wrapped(text, pos))
         ):
             extra.append(j)
         pos = text.find("\n", tokens[j]["start"])

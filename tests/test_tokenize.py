@@ -118,6 +118,14 @@ SENTENCES = [
      ["Sécurité au Sahel", "Les ministres se réunissent."]),
     ("fr", "Sécurité au Sahel\nLes ministres se réunissent.",
      ["Sécurité au Sahel", "Les ministres se réunissent."]),
+    ("fr", "Les ministres du Mali, du Burkina Faso et du Niger se rendront en visite officielle\n"
+     "Moscou les attend. Fin.",
+     ["Les ministres du Mali, du Burkina Faso et du Niger se rendront en visite officielle\n"
+      "Moscou les attend.", "Fin."]),
+    ("fr", "Parmi les mesures annoncées par le communiqué commun des trois pays du Sahel :\n"
+     "- un passeport ;\n- une force.",
+     ["Parmi les mesures annoncées par le communiqué commun des trois pays du Sahel :",
+      "- un passeport ;", "- une force."]),
     ("fr", "« Nous partirons. » Le ministre a conclu.",
      ["« Nous partirons. »", "Le ministre a conclu."]),
     ("fr", "Pourquoi ? Parce que. Vraiment !", ["Pourquoi ?", "Parce que.", "Vraiment !"]),
