@@ -447,6 +447,8 @@ def _split_word(word: str, start: int, lang: str) -> list[tuple[int, int]]:
             break
         if apos == size - 1 or lower[apos + 1] == "-":  # "l'" alone, "t'-il"
             break
+        if apos - offset == 1 and lower[offset] in "nm" and word[apos + 1].isupper():
+            break  # N'Djamena, N'Golo, M'Bour: names, not "ne"/"me"
         spans.append((start + offset, start + apos + 1))
         offset = apos + 1
     rest = word[offset:] if offset else word

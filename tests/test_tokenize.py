@@ -49,6 +49,7 @@ FRENCH_TOKENS = [
     ("c’est-à-dire la fin", ["c’est-à-dire", "la", "fin"]),
     ("c'est-à-dire qu'il", ["c'est-à-dire", "qu'", "il"]),
     ("que l'on sait", ["que", "l'on", "sait"]),
+    ("à N’Djamena et n’est", ["à", "N’Djamena", "et", "n’", "est"]),
     ("« Non », dit-il", ["«", "Non", "»", ",", "dit", "-il"]),
     ("a-t-il dit ; viendra-t-elle", ["a", "-t-il", "dit", ";", "viendra", "-t-elle"]),
     ("Est-ce vrai ? Peut-on partir", ["Est", "-ce", "vrai", "?", "Peut", "-on", "partir"]),
