@@ -193,7 +193,14 @@ def main() -> int:
     ap.add_argument("--out", default=str(S.MODEL_FILE))
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--candidates", type=int, default=S.CANDIDATES, help="(experiments)")
+    ap.add_argument("--min-words", type=int, default=S.MIN_WORDS, help="(experiments)")
+    ap.add_argument("--alpha", type=float, default=1.0, help="ridge penalty (experiments)")
     args = ap.parse_args()
+    globals()["ALPHA"] = args.alpha
+    if (args.candidates, args.min_words) != (S.CANDIDATES, S.MIN_WORDS):
+        args.no_write = True  # the shipped code would not match these weights
+        S.CANDIDATES, S.MIN_WORDS = args.candidates, args.min_words
     if not DEV.exists():
         print(f"train_summarize: {DEV} not found; nothing to do")
         return 0
