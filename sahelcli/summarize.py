@@ -18,6 +18,14 @@ tokenizer), so English articles work the same way. Headings, captions, photo
 credits and three-word fragments are never picked when real sentences exist.
 Results are deterministic: ties go to the earlier sentence.
 
+Each summary item is ``{"sentence": index into record["sentences"], "text",
+"score"}``, in document order; ``score`` is the sentence model's estimate (the
+share of a lead paragraph the sentence is expected to match, about 0.1-0.3).
+With a word budget, sentences are chosen to fit it; when not even one sentence
+fits, the best one is cut at the budget and ends with "…". A text with no
+sentence punctuation at all (a list, a transcript) gets a budget of
+``UNPUNCTUATED_WORDS`` words per requested sentence.
+
 Public API: ``summarize_stage`` and ``summarize_record``.
 """
 
