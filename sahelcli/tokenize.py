@@ -223,6 +223,13 @@ _STARTERS = frozenset(
 )
 _COLON_STARTERS = frozenset("il ils elle elles on ce c' cela ceci cette ces it they he she".split())
 _NAME_DETS = frozenset("le la l' l’ les du des au aux".split())
+# Words after which a capitalised "Les ..." is a title, not a new sentence.
+_TITLE_NOUNS = frozenset(
+    """intitulé intitulée intitulés intitulées titre livre film roman ouvrage journal magazine
+    quotidien hebdomadaire rapport album chanson série émission pièce essai documentaire
+    article""".split()
+)
+_DET_STARTERS = frozenset("les des l' ces cette chez".split())
 _PRON_STARTERS = frozenset("il ils elle elles on je j'".split())
 
 
@@ -356,7 +363,7 @@ def _analyse(form: str, lang: str) -> Info:
         return norm, form.lower(), False, flags, 0, low
     if first.isupper():
         flags |= F_CAP
-        if low in _PRON_STARTERS:
+        if low in _PRON_STARTERS or low in _DET_STARTERS:
             flags |= F_PRON
         lemma = _capital_lemma(form, lang)
     else:
@@ -738,15 +745,29 @@ def _sentence_starts(
             if j:
                 starts.append(j)
                 last_cut = j
-        elif flags & F_PRON and i > last_cut:
-            # "... la Formula Nippon Il était": a heading or title without final punctuation
-            prev = forms[i - 1]
-            if (prev[-1].isalnum() or prev == ")") and tokens[i - 1]["end"] < tokens[i]["start"]:
-                starts.append(i)
-                last_cut = i
+        elif flags & F_PRON and i > last_cut and _unpunctuated_start(tokens, forms, i):
+            starts.append(i)
+            last_cut = i
     if "\n" in text:
         starts = _newline_starts(text, tokens, forms, starts, stops)
     return starts
+
+
+def _unpunctuated_start(tokens: list[Token], forms: list[str], i: int) -> bool:
+    """A sentence starting without a final mark before it: "... la Formula Nippon Il
+    était", "... effets vasculaires Des études ont ..." (a heading or title run in)."""
+    prev = forms[i - 1]
+    if not (prev[-1].isalnum() or prev == ")") or tokens[i - 1]["end"] == tokens[i]["start"]:
+        return False
+    if tokens[i]["norm"] not in _DET_STARTERS or prev == ")":
+        return True  # Il, Elle, On...
+    # a determiner before a common noun, after a content word that does not announce a
+    # title: not "le parti Les Républicains", not "le livre intitulé Les Misérables"
+    nxt = forms[i + 1] if i + 1 < len(forms) else ""
+    return (
+        nxt[:1].islower() and nxt.isalpha() and prev.islower() and not tokens[i - 1]["stop"]
+        and prev not in _TITLE_NOUNS
+    )
 
 
 def _end_after(
