@@ -63,14 +63,19 @@ def load_table(lang: str) -> dict[bytes, bytes]:
     return table
 
 
+@lru_cache(maxsize=8)
+def dictionary(lang: str) -> Mapping[str, str]:
+    """simplemma's form -> lemma mapping for ``lang`` (read from the cache when possible)."""
+    from simplemma.strategies.dictionaries.dictionary_factory import MappingStrToByteString
+
+    return MappingStrToByteString(load_table(lang))  # type: ignore[no-any-return]
+
+
 class _CachedFactory:
-    """A simplemma DictionaryFactory backed by ``load_table``."""
+    """A simplemma DictionaryFactory backed by ``dictionary``."""
 
-    @lru_cache(maxsize=8)  # noqa: B019 - one factory for the process
     def get_dictionary(self, lang: str) -> Mapping[str, str]:
-        from simplemma.strategies.dictionaries.dictionary_factory import MappingStrToByteString
-
-        return MappingStrToByteString(load_table(lang))  # type: ignore[no-any-return]
+        return dictionary(lang)
 
 
 @lru_cache(maxsize=1)

@@ -30,6 +30,7 @@ from typing import Any
 
 from unidecode import unidecode
 
+from sahelcli import lemmas
 from sahelcli.langid import SUPPORTED, detect_language
 from sahelcli.records import Record
 
@@ -253,20 +254,14 @@ def stop_words(lang: str) -> frozenset[str]:
 def _dictionary(lang: str) -> Any:
     """simplemma's form -> lemma mapping (``get`` only), or an empty dict."""
     try:
-        from simplemma.strategies.dictionaries.dictionary_factory import (
-            DEFAULT_DICTIONARY_FACTORY,
-        )
-
-        return DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+        return lemmas.dictionary(lang)
     except Exception:  # pragma: no cover - other simplemma layouts
         return {}
 
 
 def _simplemma(form: str, lang: str) -> str:
-    import simplemma
-
     try:
-        return str(simplemma.lemmatize(form, lang=lang))
+        return lemmas.lemmatize(form, lang)
     except (ValueError, TypeError):
         return form.lower()
 
