@@ -794,8 +794,8 @@ def _end_after(
         spaced = tokens[j]["start"] > end
         if f in _HARD_CLOSING or (not spaced and (f[0] in _TERMINAL_CHARS or f in _CLOSING)):
             pass
-        elif f == '"' and text.count('"', max(tokens[first]["start"], end - 3000), end) % 2:
-            pass  # closes a quote opened in this sentence
+        elif f == '"' and _closes_quote(text, tokens, j, end):
+            pass  # closes a quote opened earlier in the paragraph
         else:
             break
         end = tokens[j]["end"]
@@ -817,7 +817,11 @@ def _end_after(
             if not single or tokens[j]["norm"] not in ("le", "la", "les", "de", "du", "des"):
                 return j, j
         return 0, j
-    if not gap:  # glued paragraphs: "Sahel.Alors que"
+    if not gap:  # glued paragraphs: "Sahel.Alors que", 'avocat."Les grandes'
+        if tok == "." and nxt == '"' and j + 1 < n:
+            after = forms[j + 1]
+            glued = tokens[j + 1]["start"] == tokens[j]["end"]
+            return (j if glued and after[0].isupper() and after[1:2].islower() else 0), j
         return (j if tok == "." and c.isupper() and nxt[1:2].islower() else 0), j
     if c.isupper() or c.isdigit() or c in _OPENING:
         return j, j
@@ -826,6 +830,22 @@ def _end_after(
         if len(prev) >= 4 and prev.isalpha() and prev.lower() not in _ABBREV:
             return j, j
     return 0, j
+
+
+def _closes_quote(text: str, tokens: list[Token], j: int, end: int) -> bool:
+    """Whether the straight quote ``tokens[j]`` closes a quote rather than opens one.
+
+    Spaced before and glued to the next word (` "Nous`) it opens; otherwise an odd
+    number of quotes since the paragraph began means one is open (quotes run over
+    several sentences, so the count starts at the paragraph, not the sentence).
+    """
+    start = tokens[j]["start"]
+    spaced_before = start > end
+    glued_after = j + 1 < len(tokens) and tokens[j + 1]["start"] == tokens[j]["end"]
+    if spaced_before and glued_after:
+        return False
+    paragraph = max(text.rfind("\n", 0, start) + 1, start - 3000)
+    return text.count('"', paragraph, start) % 2 == 1
 
 
 _BULLETS = frozenset("- – — • * · ▪ ►".split())
