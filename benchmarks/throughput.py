@@ -154,16 +154,34 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def stream(records: int, jobs_list: list[int]) -> None:
+    for jobs in jobs_list:
+        peak, elapsed = peak_rss_of(
+            [SAHELCLI, "analyze", "--jobs", str(jobs), "--format", "jsonl", "-q"],
+            JSONL,
+            records,
+        )
+        print(
+            f"{records} records streamed on stdin, analyze --jobs {jobs}: peak RSS "
+            f"{peak:.0f} MB (process tree), {records / elapsed:.0f} articles/s"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stream", type=int, default=100_000, help="records for the RSS run")
     parser.add_argument("--skip-baselines", action="store_true")
+    parser.add_argument("--only-stream", action="store_true", help="just the RSS run")
+    parser.add_argument("--stream-jobs", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
     if not ARTICLES.is_dir():
         print(f"skipped: {ARTICLES} not found (the shared data sits beside the repository)")
         return
     paths = sorted(str(p) for p in ARTICLES.glob("*.txt"))
     print(f"cores: {os.cpu_count()}; corpus: {len(paths)} articles")
+    if args.only_stream:
+        stream(args.stream, args.stream_jobs)
+        return
     timed([SAHELCLI, "analyze", "--format", "jsonl", paths[0]])  # warm the page cache
     one = analyze_rate(paths, 1)
     two = analyze_rate(paths, 2)
