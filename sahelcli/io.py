@@ -49,6 +49,7 @@ _HEADER = re.compile(r"\A\s*date\s*[:=]?\s*(" + DATE_VALUE + r")(?=\s|\Z)[ \t]*\
 _TITLE_MAX_CHARS = 200
 _FINAL_PUNCT = ".!?…;:,"
 _CLOSERS = "\"'»”’)]"
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # not tab, newlines, \f, \v
 _MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u2018-\u203a\u0152-\u0178]")
 
 
@@ -112,12 +113,9 @@ def _repair_mojibake(text: str, source: str, warn: Warn) -> str:
 def _check_text_like(text: str, source: str) -> None:
     """Refuse data whose characters are mostly control codes (binary, unknown encoding)."""
     sample = text[:20000]
-    if not sample:
+    if not sample or not _CONTROL.search(sample):
         return
-    controls = sum(
-        1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0x7F <= ord(ch) < 0xA0
-    )
-    if controls > max(2, len(sample) // 100):
+    if len(_CONTROL.findall(sample)) > max(2, len(sample) // 100):
         raise InputError(source, "binary data or unknown encoding, not a text article")
 
 

@@ -51,11 +51,9 @@ _EN_CUES = re.compile(r"[^\W\d_](?:['’](?:s|t|re|ve|ll|d|m))\b", re.IGNORECASE
 @lru_cache(maxsize=4)
 def _dictionary(lang: str) -> Any:
     try:
-        from simplemma.strategies.dictionaries.dictionary_factory import (
-            DEFAULT_DICTIONARY_FACTORY,
-        )
+        from sahelcli.lemmas import dictionary
 
-        return DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+        return dictionary(lang)  # simplemma's tables, through the on-disk cache
     except Exception:  # pragma: no cover - other simplemma layouts
         return {}
 
