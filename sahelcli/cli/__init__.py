@@ -44,6 +44,7 @@ def _silence_stdout() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
+    interrupted = False
     try:
         status = command.main(args=argv, prog_name="sahelcli", standalone_mode=False)
     except typer.Exit as exc:
@@ -60,7 +61,10 @@ def main(argv: list[str] | None = None) -> None:
     except (KeyboardInterrupt, typer.Abort):
         print("sahelcli: interrupted", file=sys.stderr)
         status = ExitStatus.INTERRUPTED
+        interrupted = True
     except BrokenPipeError:
         _silence_stdout()
         status = ExitStatus.OK
+    if status == ExitStatus.INTERRUPTED and not interrupted:  # Typer turned Ctrl-C into 130
+        print("sahelcli: interrupted", file=sys.stderr)
     sys.exit(int(status or 0))
