@@ -7,7 +7,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from sahelcli.cli.app import ForceOpt, FormatOpt, Inputs, LangOpt, QuietOpt, app, run_records
+from sahelcli.cli.app import (
+    ForceOpt,
+    FormatOpt,
+    Inputs,
+    JobsOpt,
+    LangOpt,
+    QuietOpt,
+    app,
+    run_records,
+)
 from sahelcli.errors import UsageError
 from sahelcli.pipeline import Pipeline
 
@@ -44,6 +53,7 @@ def stance(
     fmt: FormatOpt = None,
     lang: LangOpt = None,
     force: ForceOpt = False,
+    jobs: JobsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """How each article portrays the actors it mentions: favor / against / neutral, with evidence.
@@ -54,7 +64,7 @@ def stance(
 
     stage = stance_stage(target or None, targets, model, force, lang=lang)
     pipeline = Pipeline([stage], lang=lang)
-    raise typer.Exit(run_records(inputs, pipeline, "stance", fmt, quiet=quiet))
+    raise typer.Exit(run_records(inputs, pipeline, "stance", fmt, quiet=quiet, jobs=jobs))
 
 
 def read_training(path: str) -> tuple[list[dict[str, str]], list[int]]:
