@@ -44,6 +44,8 @@ class Writer:
         self.count = 0
         self._batch: list[Record] = []
         self._csv: Any = None
+        self._pending: Record | None = None  # text mode: the first record, until a second
+        self._blocks = 0
         overview = getattr(self.view, "Overview", None) if fmt == "table" else None
         self._overview = overview() if overview else None
 
@@ -78,10 +80,26 @@ class Writer:
         self._csv.writerow({k: _cell(v) for k, v in row.items()})
 
     def _write_text(self, record: Record) -> None:
-        body = self.view.text(record).rstrip("\n")
-        if self.count > 1:
+        """Views with ``TEXT_HEADED`` print a bare body for one article and ``# id``
+        before each body when there are several: the first body waits for the second."""
+        if not getattr(self.view, "TEXT_HEADED", False):
+            self._text_block(self.view.text(record))
+        elif self.count == 1:
+            self._pending = record
+        else:
+            if self._pending is not None:
+                self._text_block(self._headed(self._pending))
+                self._pending = None
+            self._text_block(self._headed(record))
+
+    def _headed(self, record: Record) -> str:
+        return f"# {record.get('id')}\n{self.view.text(record)}"
+
+    def _text_block(self, body: str) -> None:
+        if self._blocks:
             self.out.write("\n")
-        self.out.write(body + "\n")
+        self.out.write(body.rstrip("\n") + "\n")
+        self._blocks += 1
 
     def _flush_table(self) -> None:
         if self._batch:
@@ -91,6 +109,9 @@ class Writer:
             self._batch = []
 
     def close(self) -> None:
+        if self._pending is not None:  # one article: its text alone
+            self._text_block(self.view.text(self._pending))
+            self._pending = None
         if self.fmt == "json":
             self.out.write("[]\n" if self.count == 0 else "\n]\n")
         elif self.fmt == "table":

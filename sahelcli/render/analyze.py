@@ -54,8 +54,11 @@ def csv_row(record: Record) -> dict[str, Any]:
     return row
 
 
+TEXT_HEADED = True
+
+
 def text(record: Record) -> str:
-    lines = [f"# {record.get('id')}" + (f" — {record['title']}" if record.get("title") else "")]
+    lines = [f"title: {record['title']}"] if record.get("title") else []
     if record.get("keywords") is not None:
         lines.append("keywords: " + ", ".join(keyword_terms(record)))
     labels = stance_labels(record)

@@ -26,12 +26,16 @@ def csv_row(record: Record) -> dict[str, Any]:
     return row
 
 
+TEXT_HEADED = True
+
+
 def text(record: Record) -> str:
-    lines = [f"# {record.get('id')}"]
+    """One line per target (tab-separated), its evidence indented below."""
+    lines = []
     for i in _items(record):
         lines.append(f"{i.get('target')}\t{i.get('label')}\t{i.get('score')}\t{i.get('mentions')}")
         for sentence in i.get("evidence") or []:
-            lines.append(f"    {shorten(str(sentence))}")
+            lines.append(f"    {sentence}")
     return "\n".join(lines)
 
 

@@ -16,6 +16,9 @@ def csv_row(record: Record) -> dict[str, Any]:
     return row
 
 
+TEXT_HEADED = True
+
+
 def text(record: Record) -> str:
     """One sentence per line, tokens separated by spaces."""
     body = record.get("text") or ""
