@@ -34,10 +34,12 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from heapq import nsmallest
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -71,15 +73,26 @@ _FINAL = ".!?…"
 _CLOSERS = "\"'»”’)]*"
 _QUOTES = frozenset('"«»“”')
 _FIRST_PERSON = frozenset("je j' nous me m' moi mon ma mes notre nos i we me my our us".split())
-_CAPTION = re.compile(
+_CAPTION_HEAD = re.compile(
     r"""(?ix)
-    ^\W*(?:photo|photos|crédit|credit|crédits|credits|illustration|image|images|vidéo|video
+    \W*(?:photo|photos|crédit|credit|crédits|credits|illustration|image|images|vidéo|video
         |capture\s+d['’]écran|légende|caption|source|sources)\b
-    | ©
-    | \b(?:afp|reuters|getty(?:\s+images)?|ap|istock|shutterstock|epa|maxppp|abaca|sipa)
-      \s*(?:photo|images)?\W*$
     """
 )
+_CAPTION_TAIL = re.compile(
+    r"(?i)\b(?:afp|reuters|getty(?:\s+images)?|ap|istock|shutterstock|epa|maxppp|abaca|sipa)"
+    r"\s*(?:photo|images)?\W*$"
+)
+#: The tail pattern is searched in the last characters only (from a space, so \b is unchanged).
+_TAIL_CHARS = 48
+
+
+def _is_caption(text: str) -> bool:
+    """Photo credits and captions: "Photo : ...", "©", "... AFP"."""
+    if _CAPTION_HEAD.match(text) or "©" in text:
+        return True
+    cut = text.rfind(" ", 0, max(len(text) - _TAIL_CHARS, 0)) if len(text) > _TAIL_CHARS else 0
+    return _CAPTION_TAIL.search(text, max(cut, 0)) is not None
 
 
 # --------------------------------------------------------------------------- model
@@ -150,7 +163,25 @@ def _is_heading(text: str, n_words: int) -> bool:
         return True
     if n_words <= HEADING_WORDS and not _ends_sentence(text):
         return True
-    return n_words <= 20 and _CAPTION.search(text) is not None
+    return n_words <= 20 and _is_caption(text)
+
+
+#: Per token shape (norm -> word?, quote?, content shape?, first person?), shared by articles.
+_SHAPES: dict[str, tuple[bool, bool, bool, bool]] = {}
+_SHAPES_MAX = 200_000
+
+
+def _shape(norm: str) -> tuple[bool, bool, bool, bool]:
+    """What the features need to know about a token's form, computed once per distinct form."""
+    info = _SHAPES.get(norm)
+    if info is None:
+        word = norm[:1].isalnum() or any(c.isalnum() for c in norm)
+        alpha = len(norm) > 1 and (norm[0].isalpha() or any(c.isalpha() for c in norm))
+        info = (word, norm in _QUOTES, alpha, norm in _FIRST_PERSON)
+        if len(_SHAPES) >= _SHAPES_MAX:
+            _SHAPES.clear()
+        _SHAPES[norm] = info
+    return info
 
 
 def analyse(record: Record) -> Analysis:
@@ -166,35 +197,38 @@ def analyse(record: Record) -> Analysis:
     capitals: list[int] = []
     bigrams: list[set[tuple[str, str]]] = []
     capital: set[str] = set()
+    starts = [tok["start"] for tok in tokens]
+    shapes = _SHAPES
     j = 0
-    n_tokens = len(tokens)
     for span in spans:  # one pass over the tokens, sentence by sentence
-        start, end = span["start"], span["end"]
-        while j < n_tokens and tokens[j]["start"] < start:
-            j += 1
+        lo = bisect_left(starts, span["start"], j)
+        j = bisect_left(starts, span["end"], lo)
         lemmas: list[str] = []
         pairs: set[tuple[str, str]] = set()
         count = caps = 0
         quote = person = False
-        prev: dict[str, Any] | None = None
-        while j < n_tokens and tokens[j]["start"] < end:
-            tok = tokens[j]
-            j += 1
+        prev_norm = ""
+        prev_stop = False
+        for k in range(lo, j):
+            tok = tokens[k]
             norm = tok["norm"]
-            if not (norm[:1].isalnum() or any(c.isalnum() for c in norm)):
-                quote = quote or norm in _QUOTES
+            info = shapes.get(norm) or _shape(norm)
+            if not info[0]:
+                quote = quote or info[1]
                 continue
-            if count and text[tok["start"]].isupper():
-                caps += 1
-                capital.add(tok["lemma"].lower())
-            count += 1
             stop = tok["stop"]
-            if not stop and len(norm) > 1 and (norm[0].isalpha() or any(c.isalpha() for c in norm)):
+            if count:
+                if text[starts[k]].isupper():
+                    caps += 1
+                    capital.add(tok["lemma"].lower())
+                if not (stop and prev_stop):
+                    pairs.add((prev_norm, norm))
+            if info[2] and not stop:
                 lemmas.append(tok["lemma"].lower())
-            person = person or norm in _FIRST_PERSON
-            if prev is not None and not (stop and prev["stop"]):
-                pairs.add((prev["norm"], norm))
-            prev = tok
+            if info[3]:
+                person = True
+            count += 1
+            prev_norm, prev_stop = norm, stop
         content.append(lemmas)
         length.append(count)
         quoted.append(quote)
@@ -227,38 +261,42 @@ def _sentence_features(
     n = a.n
     tf, sf, first = a.tf, a.sf, a.first
     counts = [Counter(c) for c in a.content]
+    tf.update(w for c in a.content for w in c)
+    sf.update(w for cnt in counts for w in cnt)
     for i, cnt in enumerate(counts):
-        tf.update(cnt)
-        sf.update(cnt.keys())
         for w in cnt:
-            first.setdefault(w, i)
+            if w not in first:
+                first[w] = i
     total = sum(tf.values()) or 1
     doc_norm2 = sum(v * v for v in tf.values())
-    top = {w for w, k in sorted(tf.items(), key=lambda x: (-x[1], x[0]))[:10] if k > 1}
+    top = {w for _, w in nsmallest(10, [(-k, w) for w, k in tf.items() if k > 1])}
     # unit ISF vectors: degree centrality = u_i . (sum of all u) - 1
     isf = {w: math.log(1 + n / k) for w, k in sf.items()}
     centroid: dict[str, float] = {}
+    units = a.units
     for cnt in counts:
         vec = {w: k * isf[w] for w, k in cnt.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         unit = {w: v / norm for w, v in vec.items()}
-        a.units.append(unit)
+        units.append(unit)
         for w, v in unit.items():
             centroid[w] = centroid.get(w, 0.0) + v
-    bigram_sf: Counter[tuple[str, str]] = Counter()
-    for pairs in bigrams:
-        bigram_sf.update(pairs)
+    bigram_sf: Counter[tuple[str, str]] = Counter(p for pairs in bigrams for p in pairs)
+    repeated = {p for p, k in bigram_sf.items() if k > 1}
     for rank, i in enumerate(a.eligible):
         cnt = counts[i]
         m = a.length[i]
-        # cosine with the rest of the document (raw term frequencies)
-        num = sum(k * (tf[w] - k) for w, k in cnt.items())
-        rest2 = doc_norm2 - sum(tf[w] ** 2 - (tf[w] - k) ** 2 for w, k in cnt.items())
-        own = math.sqrt(sum(k * k for k in cnt.values())) or 1.0
-        cosrest = num / (own * math.sqrt(rest2)) if rest2 > 0 else 0.0
-        lemmas = a.content[i]
-        pairs = bigrams[i]
-        unit = a.units[i]
+        # cosine with the rest of the document (raw term frequencies); all sums are integers
+        num = rest = own = mass = 0
+        for w, k in cnt.items():
+            t = tf[w]
+            num += k * (t - k)
+            rest += t * t - (t - k) * (t - k)
+            own += k * k
+            mass += t * k
+        rest2 = doc_norm2 - rest
+        cosrest = num / ((math.sqrt(own) or 1.0) * math.sqrt(rest2)) if rest2 > 0 else 0.0
+        unit = units[i]
         degree = sum(v * centroid[w] for w, v in unit.items()) - 1.0 if unit else 0.0
         a.features[i] = [
             1.0 / (rank + 1),
@@ -268,9 +306,9 @@ def _sentence_features(
             float(quoted[i]),
             float(first_person[i]),
             cosrest,
-            len(set(lemmas) & top) / (len(top) or 1),
-            sum(tf[w] for w in lemmas) / total / max(len(lemmas), 1),
-            sum(1 for p in pairs if bigram_sf[p] > 1) / math.sqrt(len(pairs) + 1),
+            len(top.intersection(cnt)) / (len(top) or 1),
+            mass / total / max(len(a.content[i]), 1),
+            len(bigrams[i] & repeated) / math.sqrt(len(bigrams[i]) + 1),
             max(degree, 0.0) / max(n - 1, 1),
             capitals[i] / max(m, 1),
         ]
@@ -349,29 +387,104 @@ def _best_set(
     weights, bias = _folded("sets", str(min(size, 3)))
     w_sumh, w_sump, w_maxp, w_len, w_len2, w_log, w_red, w_cov, w_rate, w_ncov = weights[:10]
     summed = weights[10:]
-    additive = {
-        i: w_sumh * scores[i] * a.length[i] + w_sump * scores[i] + w_len * a.length[i] / 30
+    order = sorted(candidates)
+    m = len(order)
+    length = [a.length[i] for i in order]
+    words = [a.words[i] for i in order]
+    score = [scores[i] for i in order]
+    additive = [
+        w_sumh * scores[i] * a.length[i] + w_sump * scores[i] + w_len * a.length[i] / 30
         + sum(w * x for w, x in zip(summed, a.features[i], strict=True))
-        for i in candidates
-    }  # fmt: skip
-    lemma_sets = {i: set(a.content[i]) for i in candidates}
+        for i in order
+    ]  # fmt: skip
     prob = a.word_prob
+    lemma_sets = [set(a.content[i]) for i in order]
+    mass = [sum(prob[w] for w in s) for s in lemma_sets]
+    # coverage of a union by inclusion-exclusion: pairwise overlaps once, triples on the fly
+    overlap: dict[tuple[int, int], tuple[set[str], float]] = {}
+    sims: dict[tuple[int, int], float] = {}
+    if size > 1:
+        for p, q in combinations(range(m), 2):
+            common = lemma_sets[p] & lemma_sets[q]
+            overlap[p, q] = (common, sum(prob[w] for w in common))
+            sims[p, q] = a.sim(order[p], order[q])
+    if size == 3 and budget is None:
+        return _best_triple(order, additive, score, length, lemma_sets, mass, overlap, sims,
+                            prob, weights[:10], bias)  # fmt: skip
     best: tuple[int, ...] | None = None
     best_value = -math.inf
-    for chosen in combinations(sorted(candidates), size):
-        if budget is not None and sum(a.words[i] for i in chosen) > budget:
+    for chosen in combinations(range(m), size):
+        if budget is not None and sum(words[p] for p in chosen) > budget:
             continue
-        total = sum(a.length[i] for i in chosen)
-        covered = set().union(*(lemma_sets[i] for i in chosen))
-        cov = sum(prob[w] for w in covered)
-        red = sum(a.sim(x, y) for x, y in combinations(chosen, 2)) if size > 1 else 0.0
+        total = sum(length[p] for p in chosen)
+        cov = sum(mass[p] for p in chosen)
+        ncov = sum(len(lemma_sets[p]) for p in chosen)
+        red = 0.0
+        for pair in combinations(chosen, 2):
+            common, shared = overlap[pair]
+            cov -= shared
+            ncov -= len(common)
+            red += sims[pair]
+        if size == 3:
+            triple = overlap[chosen[0], chosen[1]][0] & lemma_sets[chosen[2]]
+            if triple:
+                cov += sum(prob[w] for w in triple)
+                ncov += len(triple)
         value = (
-            bias + sum(additive[i] for i in chosen) + w_maxp * max(scores[i] for i in chosen)
+            bias + sum(additive[p] for p in chosen) + w_maxp * max(score[p] for p in chosen)
             + w_len2 * (total / 30) ** 2 + w_log * math.log(total + 1) + w_red * red
-            + w_cov * cov + w_rate * cov / (total + 34) + w_ncov * len(covered)
+            + w_cov * cov + w_rate * cov / (total + 34) + w_ncov * ncov
         )  # fmt: skip
         if value > best_value:
-            best, best_value = chosen, value
+            best, best_value = tuple(order[p] for p in chosen), value
+    return best
+
+
+def _best_triple(
+    order: list[int],
+    additive: list[float],
+    score: list[float],
+    length: list[int],
+    lemma_sets: list[set[str]],
+    mass: list[float],
+    overlap: dict[tuple[int, int], tuple[set[str], float]],
+    sims: dict[tuple[int, int], float],
+    prob: dict[str, float],
+    weights: list[float],
+    bias: float,
+) -> tuple[int, ...] | None:
+    """``_best_set`` for three sentences without a budget: the pair parts are summed once."""
+    _, _, w_maxp, _, w_len2, w_log, w_red, w_cov, w_rate, w_ncov = weights
+    m = len(order)
+    best: tuple[int, ...] | None = None
+    best_value = -math.inf
+    for p in range(m - 2):
+        for q in range(p + 1, m - 1):
+            common_pq, shared_pq = overlap[p, q]
+            add_pq = bias + additive[p] + additive[q]
+            len_pq = length[p] + length[q]
+            cov_pq = mass[p] + mass[q] - shared_pq
+            ncov_pq = len(lemma_sets[p]) + len(lemma_sets[q]) - len(common_pq)
+            red_pq = sims[p, q]
+            max_pq = max(score[p], score[q])
+            for r in range(q + 1, m):
+                common_pr, shared_pr = overlap[p, r]
+                common_qr, shared_qr = overlap[q, r]
+                total = len_pq + length[r]
+                cov = cov_pq + mass[r] - shared_pr - shared_qr
+                ncov = ncov_pq + len(lemma_sets[r]) - len(common_pr) - len(common_qr)
+                triple = common_pq & lemma_sets[r] if common_pq else None
+                if triple:
+                    cov += sum(prob[w] for w in triple)
+                    ncov += len(triple)
+                value = (
+                    add_pq + additive[r] + w_maxp * max(max_pq, score[r])
+                    + w_len2 * (total / 30) ** 2 + w_log * math.log(total + 1)
+                    + w_red * (red_pq + sims[p, r] + sims[q, r])
+                    + w_cov * cov + w_rate * cov / (total + 34) + w_ncov * ncov
+                )  # fmt: skip
+                if value > best_value:
+                    best, best_value = (order[p], order[q], order[r]), value
     return best
 
 
