@@ -22,12 +22,14 @@ Public API: ``keywords_stage``, ``extract_keywords``, ``candidate_phrases``
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from unidecode import unidecode
 
@@ -131,51 +133,80 @@ class Candidate:
         return next(f for f, n in self.forms.items() if n == best)
 
 
-@dataclass
-class _Seq:
-    """One analysed text (title or body): its phrase runs and word keys."""
+class _Seq(NamedTuple):
+    """One analysed text (title or body): its words, cut into phrase runs.
+
+    Flat lists (no list per run): ``pos[w]`` is the token index of word ``w``,
+    ``keys[w]`` its key, and run ``r`` holds words ``ends[r-1]`` to ``ends[r]``;
+    connectors lie in the token gaps between words of a run.
+    """
 
     text: str
     tokens: list[dict[str, Any]]
-    keys: dict[int, str]  # token index -> key, for words
-    runs: list[list[int]]  # word token indices of each run; connectors lie in the gaps
+    pos: list[int]
+    keys: list[str]
+    ends: list[int]
     size: int  # number of tokens
+    plurals: list[int]  # words whose key may be a plural (-s, -x)
 
 
 #: Titles before a name ("Dr Nair", "M. Traoré") are not part of a keyphrase.
 _HONORIFICS = frozenset("m mm mme mmes mlle dr pr mgr mr mrs ms".split())
 
-# word classes, fixed for a surface form (context decides the rest)
+# word classes, fixed for a (surface form, lemma) pair (context decides the rest)
 _C_NONWORD, _C_LINK, _C_ARTICLE, _C_STOPWORD, _C_WORD = 0, 1, 2, 3, 4
-_CLASS_CACHE: dict[tuple[str, str, str], tuple[int, str, bool]] = {}
+#: Class info of a token form: (class, key, capitalised, lemma, maybe a plural),
+#: or 0 for a form that is never a word whatever its lemma (punctuation, numbers,
+#: stop words).
+_Info = tuple[int, str, bool, str, bool] | int
+#: per language, surface form -> info of its last lemma: one dict lookup per
+#: token in the hot loop (the lemma is checked, as context may change it)
+_FORM_CACHE: dict[str, dict[str, _Info]] = {}
+#: (surface, lemma, language) -> info, for forms whose lemma changes with context
+_PAIR_CACHE: dict[tuple[str, str, str], _Info] = {}
+_CACHE_LIMIT = 300_000
 
 
-def _word_class(surface: str, lemma: str, lang: str) -> tuple[int, str, bool]:
-    """(class, key, capitalised) of a token form; cached, news repeats its words."""
-    cache_key = (surface, lemma, lang)
-    found = _CLASS_CACHE.get(cache_key)
-    if found is not None:
-        return found
+def _word_class(surface: str, lemma: str, lang: str) -> _Info:
+    """Class info of a token form (see ``_Info``), remembered for the next tokens."""
+    pair = (surface, lemma, lang)
+    found = _PAIR_CACHE.get(pair)
+    if found is None:
+        found = _classify(surface, lemma, lang)
+        if len(_PAIR_CACHE) < _CACHE_LIMIT:
+            _PAIR_CACHE[pair] = found
+    cache = _FORM_CACHE.setdefault(lang, {})
+    if len(cache) < _CACHE_LIMIT:
+        cache[surface] = found
+    return found
+
+
+def _classify(surface: str, lemma: str, lang: str) -> _Info:
     norm = _fold(surface)
     upper = surface[:1].isupper()
     if not norm[:1].isalpha():
-        cls = _C_NONWORD
-    elif norm in _CONNECTORS.get(lang, _CONNECTORS["fr"]):
+        return 0
+    if norm in _CONNECTORS.get(lang, _CONNECTORS["fr"]):
         cls = _C_LINK
     elif norm in _AFTER_CONNECTOR.get(lang, _AFTER_CONNECTOR["fr"]):
         cls = _C_ARTICLE
     elif norm in stop_words(lang if lang in _CONNECTORS else "fr"):
-        cls = _C_STOPWORD if upper and len(norm) > 2 else _C_NONWORD
+        if not (upper and len(norm) > 2):
+            return 0
+        cls = _C_STOPWORD
     elif len(norm) < 2 and not upper or norm.rstrip(".") in _HONORIFICS:
-        cls = _C_NONWORD
+        return 0
     elif lang == "fr" and not upper and _finite_verb(surface.lower(), norm, lemma):
         cls = _C_NONWORD
     else:
         cls = _C_WORD
-    found = (cls, _fold(lemma), upper)
-    if len(_CLASS_CACHE) < 300_000:
-        _CLASS_CACHE[cache_key] = found
-    return found
+    key = _fold(lemma)
+    return (cls, key, upper, lemma, len(key) > 3 and key[-1] in "sx")
+
+
+#: The info of a form not classified yet, and of one that cuts runs.
+_UNSEEN = (0, "", False, "\0", False)
+_CUT = (0, "", False, "", False)
 
 
 def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, Any]],
@@ -185,51 +216,74 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
     A run is a maximal sequence of words with connectors between them; it is
     cut at stop words, punctuation, numbers, sentence starts, line breaks and
     where a lowercase word meets a capitalised one ("commentateur | Thierry").
+    This is the stage's hot loop: every token's form is looked up at once,
+    and only tokens that may join a run (about half) are visited one by one.
     """
     sentence_starts = {s["start"] for s in sentences}
-    keys: dict[int, str] = {}
-    runs: list[list[int]] = []
-    run: list[int] = []
-    last_cap: bool | None = None  # capitalisation of the run's last word
-    prev_end = 0
-    prev_kind = _STOP
+    surfaces = [text[tok["start"] : tok["end"]] for tok in tokens]
+    cache = _FORM_CACHE.get(lang) or _FORM_CACHE.setdefault(lang, {})
+    # forms not met yet get _UNSEEN, whose lemma matches none: classified below
+    infos = list(map(cache.get, surfaces, repeat(_UNSEEN)))
+    pos: list[int] = []
+    keys: list[str] = []
+    ends: list[int] = []
+    plurals: list[int] = []
+    n_words = 0
+    run_start = 0  # the current run holds words run_start..n_words
+    last_cap = False  # capitalisation of the run's last word
+    prev_idx = -2  # index of the previous token that may join a run
+    prev_end = 0  # its end
+    prev_cls = 0  # its class in context (0: it cut the run)
     count = text.count
-    cache = _CLASS_CACHE
-    for idx, tok in enumerate(tokens):
+    # 0 (falsy) infos never join a run: a gap in the indices is a cut
+    for idx, found in zip(compress(range(len(infos)), infos), compress(infos, infos),
+                          strict=True):
+        tok = tokens[idx]
+        if found[3] != tok["lemma"]:  # type: ignore[index]
+            found = _word_class(surfaces[idx], tok["lemma"], lang) or _CUT
+        cls, key, upper, _, plural = found  # type: ignore[misc]
+        if idx != prev_idx + 1:
+            prev_cls = 0
+        prev_idx = idx
         start = tok["start"]
-        end = tok["end"]
-        surface = text[start:end]
-        lemma = tok["lemma"]
-        found = cache.get((surface, lemma, lang))
-        cls, key, upper = found if found else _word_class(surface, lemma, lang)
         initial = start in sentence_starts
-        if cls == _C_WORD:
-            kind = _WORD
-        elif cls == _C_LINK:
-            kind = _LINK
-        elif cls == _C_ARTICLE:
-            kind = _ARTICLE if prev_kind == _LINK else _STOP
-        elif cls == _C_STOPWORD:
-            # a capitalised stop-listed word inside a name: "coup d'État", "la Mine"
-            kind = _WORD if not initial and prev_kind != _STOP else _STOP
+        # 4 word, 1 connector, 2 article (inside a phrase after a connector only),
+        # 3 a capitalised stop-listed word: inside a name ("coup d'État", "la Mine"),
+        # 0 a conjugated verb
+        if cls == 4:
+            word = True
+        elif cls == 1:
+            word = False
+        elif cls == 2:
+            if prev_cls != 1:
+                cls = 0
+            word = False
         else:
-            kind = _STOP
-        if run and (kind == _STOP or initial or count("\n", prev_end, start)):
-            runs.append(run)
-            run = []
-        prev_end = end
-        prev_kind = kind
-        if kind == _WORD:
+            word = cls == 3 and not initial and prev_cls != 0
+            if not word:
+                cls = 0
+        if n_words > run_start and (not prev_cls or not cls or initial
+                                    or count("\n", prev_end, start)):
+            ends.append(n_words)
+            run_start = n_words
+        prev_cls = cls
+        if not cls:
+            continue
+        prev_end = tok["end"]
+        if word:
             cap = upper and not initial
-            if cap and last_cap is False and run:
-                runs.append(run)
-                run = []
+            if cap and not last_cap and n_words > run_start:
+                ends.append(n_words)
+                run_start = n_words
             last_cap = cap
-            keys[idx] = key
-            run.append(idx)
-    if run:
-        runs.append(run)
-    return _Seq(text, tokens, keys, runs, len(tokens))
+            if plural:
+                plurals.append(n_words)
+            keys.append(key)
+            pos.append(idx)
+            n_words += 1
+    if n_words > run_start:
+        ends.append(n_words)
+    return _Seq(text, tokens, pos, keys, ends, len(tokens), plurals)
 
 
 _VERB_LEMMA_ENDS = ("er", "ir", "re", "oir")
@@ -251,20 +305,30 @@ def _finite_verb(lower: str, norm: str, lemma: str) -> bool:
     return not lower.endswith(_PARTICIPLE_ENDS)
 
 
+def _runs(seq: _Seq) -> Iterator[tuple[int, int]]:
+    """(first word, end word) of each run of ``seq``."""
+    a = 0
+    for e in seq.ends:
+        yield a, e
+        a = e
+
+
+def _phrase(seq: _Seq, a: int, b: int) -> str:
+    """The key of the phrase of words ``a`` to ``b`` (inclusive) of one run."""
+    keys, pos = seq.keys, seq.pos
+    key = keys[a]
+    for w in range(a + 1, b + 1):
+        key = f"{key} de {keys[w]}" if pos[w] - pos[w - 1] > 1 else f"{key} {keys[w]}"
+    return key
+
+
 def _occurrences(seq: _Seq) -> Iterator[tuple[str, int, int, int]]:
     """(key, words, first token, last token) of every sub-phrase of every run."""
-    keys = seq.keys
-    for run in seq.runs:
-        n = len(run)
-        for a in range(n):
-            i = prev = run[a]
-            key = keys[i]
-            yield key, 1, i, i
-            for b in range(a + 1, min(a + MAX_WORDS, n)):
-                j = run[b]
-                key = f"{key} de {keys[j]}" if j - prev > 1 else f"{key} {keys[j]}"
-                prev = j
-                yield key, b - a + 1, i, j
+    pos = seq.pos
+    for start, end in _runs(seq):
+        for a in range(start, end):
+            for b in range(a, min(a + MAX_WORDS, end)):
+                yield _phrase(seq, a, b), b - a + 1, pos[a], pos[b]
 
 
 def _texts(record: Record) -> list[tuple[_Seq, bool]]:
@@ -288,53 +352,96 @@ def _merge_plurals(seqs: list[_Seq]) -> None:
     The lemmatiser leaves words it does not know as they are; a final -s/-x
     with the bare form present in the same article is a plural.
     """
-    words = {key for seq in seqs for key in seq.keys.values()}
-    remap = {w: w[:-1] for w in words if len(w) > 3 and w[-1] in "sx" and w[:-1] in words}
-    if remap:
-        for seq in seqs:
-            keys = seq.keys
-            for idx, key in keys.items():
-                if key in remap:
-                    keys[idx] = remap[key]
+    if not any(seq.plurals for seq in seqs):
+        return
+    words = set(seqs[0].keys)
+    for seq in seqs[1:]:
+        words.update(seq.keys)
+    for seq in seqs:
+        keys = seq.keys
+        for w in seq.plurals:
+            bare = keys[w][:-1]
+            if bare in words:
+                keys[w] = bare
 
 
-# per key: [words, body count, title count, first, last, occurrences]
+# per key: [words, body count, title count, first, last, first word's key]
 _Stats = dict[str, list[Any]]
 
 
 def _collect(seqs: list[tuple[_Seq, bool]]) -> _Stats:
     """Merge every occurrence by key; positions count tokens, title first."""
     found: _Stats = {}
+    get = found.get
     offset = 0
-    for n, (seq, is_title) in enumerate(seqs):
-        slot = 2 if is_title else 1
+    for seq, is_title in seqs:
+        slot, body, title = (2, 0, 1) if is_title else (1, 1, 0)
         keys = seq.keys
-        for run in seq.runs:  # _occurrences, inlined: this loop is the hot path
-            size = len(run)
-            for a in range(size):
-                i = prev = run[a]
-                key = keys[i]
-                for b in range(a, min(a + MAX_WORDS, size)):
-                    if b > a:
-                        j = run[b]
-                        key = f"{key} de {keys[j]}" if j - prev > 1 else f"{key} {keys[j]}"
-                        prev = j
-                    st = found.get(key)
-                    if st is None:
-                        st = found[key] = [b - a + 1, 0, 0, offset + i, 0, []]
+        pos = seq.pos
+        a0 = 0
+        for end in seq.ends:  # _occurrences, inlined: the hot path
+            if end - a0 == 1:  # most runs: one word
+                i = offset + pos[a0]
+                key = keys[a0]
+                st = get(key)
+                if st is None:
+                    found[key] = [1, body, title, i, i, key]
+                else:
                     st[slot] += 1
-                    st[4] = offset + prev
-                    st[5].append((n, i, prev))
+                    st[4] = i
+                a0 = end
+                continue
+            for a in range(a0, end):
+                i = offset + pos[a]
+                word = key = keys[a]
+                st = get(key)
+                if st is None:
+                    found[key] = [1, body, title, i, i, key]
+                else:
+                    st[slot] += 1
+                    st[4] = i
+                for b in range(a + 1, a + MAX_WORDS if a + MAX_WORDS < end else end):
+                    j = pos[b]
+                    key = f"{key} de {keys[b]}" if j - pos[b - 1] > 1 else f"{key} {keys[b]}"
+                    j += offset
+                    st = get(key)
+                    if st is None:
+                        found[key] = [b - a + 1, body, title, i, j, word]
+                    else:
+                        st[slot] += 1
+                        st[4] = j
+            a0 = end
         offset += seq.size
     return found
 
 
-def _candidate(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Candidate:
+def _forms(key: str, words: int, first_word: str, seqs: list[tuple[_Seq, bool]]
+           ) -> Counter[str]:
+    """The original forms of the occurrences of ``key``, in order.
+
+    Only read for candidates that are shown: occurrences are found among
+    those of the phrase's first word (a C-speed ``list.index`` scan).
+    """
     forms: Counter[str] = Counter()
-    for n, i, j in st[5]:
-        seq = seqs[n][0]
-        forms[" ".join(seq.text[seq.tokens[i]["start"] : seq.tokens[j]["end"]].split())] += 1
-    return Candidate(key, st[0], st[1], st[2], st[3], st[4], forms)
+    for seq, _ in seqs:
+        keys, ends, tokens, text = seq.keys, seq.ends, seq.tokens, seq.text
+        a = -1
+        while True:
+            try:
+                a = keys.index(first_word, a + 1)
+            except ValueError:
+                break
+            b = a + words - 1
+            if words > 1:
+                if b >= ends[bisect_right(ends, a)] or _phrase(seq, a, b) != key:
+                    continue
+            form = text[tokens[seq.pos[a]]["start"] : tokens[seq.pos[b]]["end"]]
+            forms[" ".join(form.split())] += 1
+    return forms
+
+
+def _candidate(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Candidate:
+    return Candidate(key, st[0], st[1], st[2], st[3], st[4], _forms(key, st[0], st[5], seqs))
 
 
 def candidate_phrases(record: Record) -> list[Candidate]:
@@ -353,7 +460,7 @@ def document_keys(record: Record) -> set[str]:
     """The keys a DF model counts for one document: every word and candidate phrase."""
     keys: set[str] = set()
     for seq, _ in _texts(record):
-        keys.update(seq.keys.values())
+        keys.update(seq.keys)
         keys.update(key for key, words, _, _ in _occurrences(seq) if words > 1)
     return keys
 
@@ -377,16 +484,30 @@ def _phrase_idf(key: str, words: int, model: IdfModel) -> float:
     return idf
 
 
-def _score(key: str, st: list[Any], model: IdfModel, n_tokens: int) -> float:
-    """TF x IDF x early-position prior x length x spread."""
-    words, count, title_count, first, last = st[0], st[1], st[2], st[3], st[4]
-    tf = count + TITLE_WEIGHT * title_count
-    position = 1.0 + POSITION_WEIGHT / (1.0 + first / max(POSITION_SCALE * n_tokens, 1.0))
-    length = 1.0 + LENGTH_BONUS * (words - 1)
-    if words > 1 and count + title_count < 2 and key not in model.df:
-        length *= UNSEEN_PHRASE_WEIGHT
-    spread = 1.0 + SPREAD_BONUS * (last - first) / n_tokens
-    return tf * _phrase_idf(key, words, model) * position * length * spread
+def _scores(stats: _Stats, model: IdfModel, n_tokens: int) -> list[float]:
+    """The score of every candidate, in ``stats`` order: TF x IDF x early-position
+    prior x length x spread (one loop, no call per candidate: the memo answers)."""
+    memo_get = model.memo.get
+    df = model.df
+    scale = max(POSITION_SCALE * n_tokens, 1.0)
+    out: list[float] = []
+    append = out.append
+    for key, st in stats.items():
+        words, count, title_count, first, last, _ = st
+        idf = memo_get(key)
+        if idf is None:
+            idf = _phrase_idf(key, words, model)
+        score = (count + TITLE_WEIGHT * title_count) * idf * (
+            1.0 + POSITION_WEIGHT / (1.0 + first / scale))
+        if words > 1:
+            length = 1.0 + LENGTH_BONUS * (words - 1)
+            if count + title_count < 2 and key not in df:
+                length *= UNSEEN_PHRASE_WEIGHT
+            score *= length
+        if last != first:
+            score *= 1.0 + SPREAD_BONUS * (last - first) / n_tokens
+        append(score)
+    return out
 
 
 def _contains(longer: str, shorter: str) -> bool:
@@ -396,21 +517,26 @@ def _contains(longer: str, shorter: str) -> bool:
 def _rank(
     seqs: list[tuple[_Seq, bool]], model: IdfModel, top: int
 ) -> list[tuple[Candidate, float]]:
-    """Best ``top`` candidates with their scores, near-duplicates removed."""
+    """Best ``top`` candidates with their scores, near-duplicates removed.
+
+    Ties are broken by first occurrence, then by key: that is the order in
+    which ``_collect`` meets keys (keys first seen at the same word extend
+    one another), so a stable sort on the score alone keeps it.
+    """
     stats = _collect(seqs)
     n_tokens = max(sum(seq.size for seq, _ in seqs), 1)
-    # negated scores: one ascending sort gives best first, then first seen, then key
-    scored = sorted([(-_score(key, st, model, n_tokens), st[3], key) for key, st in stats.items()])
+    scores = _scores(stats, model, n_tokens)
+    items = list(stats.items())
     chosen: list[tuple[str, list[Any], float]] = []
-    for neg_score, _, key in scored:
+    for n in sorted(range(len(scores)), key=scores.__getitem__, reverse=True):
         if len(chosen) >= top:
             break
-        st = stats[key]
+        key, st = items[n]
         if _redundant(key, st, chosen):
             continue
         # a better-ranked part of this phrase ("Gilles" of "Gilles Jacquier") goes
         chosen = [c for c in chosen if not _redundant(c[0], c[1], [(key, st, 0.0)])]
-        chosen.append((key, st, -neg_score))
+        chosen.append((key, st, scores[n]))
     return [(_candidate(key, st, seqs), score) for key, st, score in chosen]
 
 
