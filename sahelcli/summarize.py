@@ -40,7 +40,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from heapq import nsmallest
-from itertools import combinations
+from itertools import chain, combinations
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -261,27 +262,25 @@ def _sentence_features(
     n = a.n
     tf, sf, first = a.tf, a.sf, a.first
     counts = [Counter(c) for c in a.content]
-    tf.update(w for c in a.content for w in c)
-    sf.update(w for cnt in counts for w in cnt)
-    for i, cnt in enumerate(counts):
-        for w in cnt:
-            if w not in first:
-                first[w] = i
+    tf.update(chain.from_iterable(a.content))
+    sf.update(chain.from_iterable(counts))
+    for i in range(n - 1, -1, -1):  # the earliest sentence writes last
+        first.update(dict.fromkeys(counts[i], i))
     total = sum(tf.values()) or 1
-    doc_norm2 = sum(v * v for v in tf.values())
+    doc_norm2 = sum(map(mul, tf.values(), tf.values()))
     top = {w for _, w in nsmallest(10, [(-k, w) for w, k in tf.items() if k > 1])}
     # unit ISF vectors: degree centrality = u_i . (sum of all u) - 1
     isf = {w: math.log(1 + n / k) for w, k in sf.items()}
-    centroid: dict[str, float] = {}
+    centroid = dict.fromkeys(sf, 0.0)
     units = a.units
     for cnt in counts:
         vec = {w: k * isf[w] for w, k in cnt.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        norm = math.sqrt(sum(map(mul, vec.values(), vec.values()))) or 1.0
         unit = {w: v / norm for w, v in vec.items()}
         units.append(unit)
         for w, v in unit.items():
-            centroid[w] = centroid.get(w, 0.0) + v
-    bigram_sf: Counter[tuple[str, str]] = Counter(p for pairs in bigrams for p in pairs)
+            centroid[w] += v
+    bigram_sf: Counter[tuple[str, str]] = Counter(chain.from_iterable(bigrams))
     repeated = {p for p, k in bigram_sf.items() if k > 1}
     for rank, i in enumerate(a.eligible):
         cnt = counts[i]
@@ -297,7 +296,8 @@ def _sentence_features(
         rest2 = doc_norm2 - rest
         cosrest = num / ((math.sqrt(own) or 1.0) * math.sqrt(rest2)) if rest2 > 0 else 0.0
         unit = units[i]
-        degree = sum(v * centroid[w] for w, v in unit.items()) - 1.0 if unit else 0.0
+        degree = sum(map(mul, unit.values(), map(centroid.__getitem__, unit)))
+        degree = degree - 1.0 if unit else 0.0
         a.features[i] = [
             1.0 / (rank + 1),
             float(rank == 0),
@@ -317,10 +317,18 @@ def _sentence_features(
 def word_probabilities(a: Analysis, lemmas: Iterable[str]) -> dict[str, float]:
     """Word model: P(lemma appears in a lead paragraph), for the lemmas asked."""
     weights, bias = _folded("words")
-    out = {}
+    w_logtf, w_spread, w_inv, w_rel, w_in, w_cap, w_len, w_once, w_logn = weights
+    tf, sf, first, capital, n = a.tf, a.sf, a.first, a.capital, a.n
+    span, logn = max(n - 1, 1), math.log(max(n, 1))
+    out: dict[str, float] = {}
     for w in lemmas:
         if w not in out:
-            z = bias + sum(k * x for k, x in zip(weights, a.word_row(w), strict=True))
+            k, f = tf[w], first[w]
+            # the word_row features, summed in the same order as the linear model
+            z = bias + (w_logtf * math.log(k) + w_spread * (sf[w] / n) + w_inv * (1.0 / (f + 1))
+                        + w_rel * (f / span) + w_in * float(f == 0) + w_cap * float(w in capital)
+                        + w_len * (min(len(w), 15) / 15) + w_once * float(k == 1)
+                        + w_logn * logn)  # fmt: skip
             out[w] = 1.0 / (1.0 + math.exp(-z))
     return out
 
@@ -342,8 +350,7 @@ def sentence_scores(a: Analysis) -> dict[int, float]:
     """Sentence model: expected share of a lead paragraph, per eligible sentence."""
     weights, bias = _folded("sentence")
     return {
-        i: bias + sum(w * x for w, x in zip(weights, a.features[i], strict=True))
-        for i in a.eligible
+        i: bias + sum(map(mul, weights, a.features[i])) for i in a.eligible
     }
 
 
@@ -394,7 +401,7 @@ def _best_set(
     score = [scores[i] for i in order]
     additive = [
         w_sumh * scores[i] * a.length[i] + w_sump * scores[i] + w_len * a.length[i] / 30
-        + sum(w * x for w, x in zip(summed, a.features[i], strict=True))
+        + sum(map(mul, summed, a.features[i]))
         for i in order
     ]  # fmt: skip
     prob = a.word_prob
