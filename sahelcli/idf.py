@@ -49,7 +49,8 @@ class IdfModel:
     min_df: int = 1
     source: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
-    #: IDF already computed per key (filled by the scorer; never saved)
+    #: IDF already computed per key, negated for keys not in ``df`` (filled by the
+    #: keyword scorer, so one lookup answers both; never saved)
     memo: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def idf(self, key: str) -> float:

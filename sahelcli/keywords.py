@@ -219,7 +219,9 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
     This is the stage's hot loop: every token's form is looked up at once,
     and only tokens that may join a run (about half) are visited one by one.
     """
-    sentence_starts = {s["start"] for s in sentences}
+    # sentence start -> next sentence start: where a line break may cut a run
+    starts = sorted(s["start"] for s in sentences)
+    sentence_ends = dict(zip(starts, [*starts[1:], len(text)], strict=False))
     surfaces = [text[tok["start"] : tok["end"]] for tok in tokens]
     cache = _FORM_CACHE.get(lang) or _FORM_CACHE.setdefault(lang, {})
     # forms not met yet get _UNSEEN, whose lemma matches none: classified below
@@ -235,6 +237,7 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
     prev_end = 0  # its end
     prev_cls = 0  # its class in context (0: it cut the run)
     count = text.count
+    wrapped = True  # the current sentence holds a line break (hard-wrapped text)
     # 0 (falsy) infos never join a run: a gap in the indices is a cut
     for idx, found in zip(compress(range(len(infos)), infos), compress(infos, infos),
                           strict=True):
@@ -246,7 +249,10 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
             prev_cls = 0
         prev_idx = idx
         start = tok["start"]
-        initial = start in sentence_starts
+        sentence_end = sentence_ends.get(start)
+        initial = sentence_end is not None
+        if initial:
+            wrapped = count("\n", start, sentence_end) > 0
         # 4 word, 1 connector, 2 article (inside a phrase after a connector only),
         # 3 a capitalised stop-listed word: inside a name ("coup d'État", "la Mine"),
         # 0 a conjugated verb
@@ -263,7 +269,7 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
             if not word:
                 cls = 0
         if n_words > run_start and (not prev_cls or not cls or initial
-                                    or count("\n", prev_end, start)):
+                                    or wrapped and count("\n", prev_end, start)):
             ends.append(n_words)
             run_start = n_words
         prev_cls = cls
@@ -470,7 +476,11 @@ def document_keys(record: Record) -> set[str]:
 
 def _phrase_idf(key: str, words: int, model: IdfModel) -> float:
     """IDF of a key; a phrase missing from the model is as rare as its rarest word,
-    at most ``min_df - 1`` documents (it was pruned). Memoised on the model."""
+    at most ``min_df - 1`` documents (it was pruned).
+
+    Memoised on the model, negated when the key is not in the model: one
+    lookup answers both questions the scorer asks (IDF is always >= 1).
+    """
     memo = model.memo
     idf = memo.get(key)
     if idf is None:
@@ -478,7 +488,9 @@ def _phrase_idf(key: str, words: int, model: IdfModel) -> float:
         if df is None and words > 1 and model.documents:
             word_dfs = [model.df.get(w, 0) for w in key.split() if w != "de"]
             df = min([max(model.min_df - 1, 0), *word_dfs])
-        idf = model.idf_of_df(df or 0)
+            idf = -model.idf_of_df(df)
+        else:
+            idf = model.idf_of_df(df or 0) if df is not None else -model.idf_of_df(0)
         if len(memo) < 1_000_000:
             memo[key] = idf
     return idf
@@ -488,7 +500,6 @@ def _scores(stats: _Stats, model: IdfModel, n_tokens: int) -> list[float]:
     """The score of every candidate, in ``stats`` order: TF x IDF x early-position
     prior x length x spread (one loop, no call per candidate: the memo answers)."""
     memo_get = model.memo.get
-    df = model.df
     scale = max(POSITION_SCALE * n_tokens, 1.0)
     out: list[float] = []
     append = out.append
@@ -497,11 +508,14 @@ def _scores(stats: _Stats, model: IdfModel, n_tokens: int) -> list[float]:
         idf = memo_get(key)
         if idf is None:
             idf = _phrase_idf(key, words, model)
+        unseen = idf < 0.0  # the key is not in the model (see _phrase_idf)
+        if unseen:
+            idf = -idf
         score = (count + TITLE_WEIGHT * title_count) * idf * (
             1.0 + POSITION_WEIGHT / (1.0 + first / scale))
         if words > 1:
             length = 1.0 + LENGTH_BONUS * (words - 1)
-            if count + title_count < 2 and key not in df:
+            if unseen and count + title_count < 2:
                 length *= UNSEEN_PHRASE_WEIGHT
             score *= length
         if last != first:
@@ -526,12 +540,13 @@ def _rank(
     stats = _collect(seqs)
     n_tokens = max(sum(seq.size for seq, _ in seqs), 1)
     scores = _scores(stats, model, n_tokens)
-    items = list(stats.items())
+    keys = list(stats)
     chosen: list[tuple[str, list[Any], float]] = []
     for n in sorted(range(len(scores)), key=scores.__getitem__, reverse=True):
         if len(chosen) >= top:
             break
-        key, st = items[n]
+        key = keys[n]
+        st = stats[key]
         if _redundant(key, st, chosen):
             continue
         # a better-ranked part of this phrase ("Gilles" of "Gilles Jacquier") goes
