@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from heapq import nsmallest
 from itertools import chain, combinations
-from operator import mul
+from operator import itemgetter, mul
 from pathlib import Path
 from typing import Any
 
@@ -198,7 +198,8 @@ def analyse(record: Record) -> Analysis:
     capitals: list[int] = []
     bigrams: list[set[tuple[str, str]]] = []
     capital: set[str] = set()
-    starts = [tok["start"] for tok in tokens]
+    starts = list(map(itemgetter("start"), tokens))
+    fields = itemgetter("norm", "stop", "lemma", "start")
     shapes = _SHAPES
     j = 0
     for span in spans:  # one pass over the tokens, sentence by sentence
@@ -210,22 +211,19 @@ def analyse(record: Record) -> Analysis:
         quote = person = False
         prev_norm = ""
         prev_stop = False
-        for k in range(lo, j):
-            tok = tokens[k]
-            norm = tok["norm"]
+        for norm, stop, lemma, at in map(fields, tokens[lo:j]):
             info = shapes.get(norm) or _shape(norm)
             if not info[0]:
                 quote = quote or info[1]
                 continue
-            stop = tok["stop"]
             if count:
-                if text[starts[k]].isupper():
+                if text[at].isupper():
                     caps += 1
-                    capital.add(tok["lemma"].lower())
+                    capital.add(lemma.lower())
                 if not (stop and prev_stop):
                     pairs.add((prev_norm, norm))
             if info[2] and not stop:
-                lemmas.append(tok["lemma"].lower())
+                lemmas.append(lemma.lower())
             if info[3]:
                 person = True
             count += 1
