@@ -22,7 +22,7 @@ Public API: ``keywords_stage``, ``extract_keywords``, ``candidate_phrases``
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -421,33 +421,39 @@ def _collect(seqs: list[tuple[_Seq, bool]]) -> _Stats:
     return found
 
 
-def _forms(key: str, words: int, first_word: str, seqs: list[tuple[_Seq, bool]]
-           ) -> Counter[str]:
+def _forms(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Counter[str]:
     """The original forms of the occurrences of ``key``, in order.
 
     Only read for candidates that are shown: occurrences are found among
-    those of the phrase's first word (a C-speed ``list.index`` scan).
+    those of the phrase's first word between its first and last occurrence
+    (a C-speed ``list.index`` scan).
     """
-    forms: Counter[str] = Counter()
-    for seq, _ in seqs:
-        keys, ends, tokens, text = seq.keys, seq.ends, seq.tokens, seq.text
-        a = -1
-        while True:
-            try:
-                a = keys.index(first_word, a + 1)
-            except ValueError:
-                break
-            b = a + words - 1
+    words, first, last, first_word = st[0], st[3], st[4], st[5]
+    forms: dict[str, int] = {}
+    offset = 0
+    for seq, is_title in seqs:
+        keys, pos, ends, tokens, text = seq.keys, seq.pos, seq.ends, seq.tokens, seq.text
+        todo = st[2] if is_title else st[1]  # occurrences in this text
+        a = bisect_left(pos, first - offset) - 1
+        hi = bisect_right(pos, last - offset)
+        offset += seq.size
+        while todo:
+            a = keys.index(first_word, a + 1, hi)
             if words > 1:
+                b = a + words - 1
                 if b >= ends[bisect_right(ends, a)] or _phrase(seq, a, b) != key:
                     continue
-            form = text[tokens[seq.pos[a]]["start"] : tokens[seq.pos[b]]["end"]]
-            forms[" ".join(form.split())] += 1
-    return forms
+                form = " ".join(text[tokens[pos[a]]["start"] : tokens[pos[b]]["end"]].split())
+            else:
+                tok = tokens[pos[a]]
+                form = text[tok["start"] : tok["end"]]
+            forms[form] = forms.get(form, 0) + 1
+            todo -= 1
+    return Counter(forms)
 
 
 def _candidate(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Candidate:
-    return Candidate(key, st[0], st[1], st[2], st[3], st[4], _forms(key, st[0], st[5], seqs))
+    return Candidate(key, st[0], st[1], st[2], st[3], st[4], _forms(key, st, seqs))
 
 
 def candidate_phrases(record: Record) -> list[Candidate]:
@@ -542,16 +548,20 @@ def _rank(
     scores = _scores(stats, model, n_tokens)
     keys = list(stats)
     chosen: list[tuple[str, list[Any], float]] = []
+    longest = 0  # most words in a chosen phrase: only longer phrases hold a candidate
     for n in sorted(range(len(scores)), key=scores.__getitem__, reverse=True):
         if len(chosen) >= top:
             break
         key = keys[n]
         st = stats[key]
-        if _redundant(key, st, chosen):
+        words = st[0]
+        if words < longest and _redundant(key, st, chosen):
             continue
-        # a better-ranked part of this phrase ("Gilles" of "Gilles Jacquier") goes
-        chosen = [c for c in chosen if not _redundant(c[0], c[1], [(key, st, 0.0)])]
+        if words > 1 and any(c[1][0] < words for c in chosen):
+            # a better-ranked part of this phrase ("Gilles" of "Gilles Jacquier") goes
+            chosen = [c for c in chosen if not _redundant(c[0], c[1], [(key, st, 0.0)])]
         chosen.append((key, st, scores[n]))
+        longest = max(longest, words)
     return [(_candidate(key, st, seqs), score) for key, st, score in chosen]
 
 
