@@ -322,21 +322,43 @@ def _linear(x: list[float], part: dict) -> float:
     )
 
 
-def test_fast_set_search_equals_the_set_model() -> None:
-    """The shortcut in _best_set must give what the trained model says on set_features."""
+@pytest.mark.parametrize("path", [SAHEL, ENGLISH, SEED])
+@pytest.mark.parametrize("budget", [None, 70])
+def test_fast_set_search_equals_the_set_model(path: Path, budget: int | None) -> None:
+    """The shortcuts in _best_set (inclusion-exclusion coverage, pair parts summed once)
+    must give what the trained model says on set_features, with and without a word budget."""
     model = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    a = analyse(_tokenized(SAHEL))
+    a = analyse(_tokenized(path))
     scores = sentence_scores(a)
     candidates = sorted(a.eligible, key=lambda i: (-scores[i], i))[:9]
     a.word_prob = word_probabilities(a, (w for i in candidates for w in a.content[i]))
-    for size in (1, 2, 3):
-        fast = _best_set(a, candidates, size, scores)
-        slow = max(
-            combinations(sorted(candidates), size),
-            key=lambda c: _linear(set_features(a, c, scores), model["sets"][str(size)]),
-        )
-        assert fast == slow
-    assert select(a, scores, 3) == sorted(fast or ())
+    value = {
+        c: _linear(set_features(a, c, scores), model["sets"][str(len(c))])
+        for size in (1, 2, 3)
+        for c in combinations(sorted(candidates), size)
+    }
+    fast: tuple[int, ...] | None = None
+    for pool in [candidates, *combinations(candidates, 5)]:  # many argmax contests
+        for size in (1, 2, 3):
+            fast = _best_set(a, list(pool), size, scores, budget)
+            allowed = [
+                c for c in combinations(sorted(pool), size)
+                if budget is None or sum(a.words[i] for i in c) <= budget
+            ]  # fmt: skip
+            assert fast == max(allowed, key=value.__getitem__, default=None)
+    fast = _best_set(a, candidates, 3, scores, budget)
+    if budget is None:
+        assert select(a, scores, 3) == sorted(fast or ())
+
+
+def test_word_model_shortcut_equals_its_features() -> None:
+    """word_probabilities inlines the word model: it must equal the logistic on word_row."""
+    model = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    a = analyse(_tokenized(SAHEL))
+    probs = word_probabilities(a, a.tf)
+    for w, p in probs.items():
+        expected = 1.0 / (1.0 + math.exp(-_linear(a.word_row(w), model["words"])))
+        assert p == pytest.approx(expected, abs=1e-12)
 
 
 @settings(max_examples=60, deadline=None)
