@@ -502,15 +502,26 @@ def _phrase_idf(key: str, words: int, model: IdfModel) -> float:
     return idf
 
 
-def _scores(stats: _Stats, model: IdfModel, n_tokens: int) -> list[float]:
+#: Stand-in score of a candidate left unscored (real scores are all >= 1).
+_UNSCORED = -1.0
+
+
+def _scores(stats: _Stats, model: IdfModel, n_tokens: int, lazy: bool) -> list[float]:
     """The score of every candidate, in ``stats`` order: TF x IDF x early-position
-    prior x length x spread (one loop, no call per candidate: the memo answers)."""
+    prior x length x spread (one loop, no call per candidate: the memo answers).
+
+    ``lazy`` leaves words seen once in the body (most candidates) at
+    ``_UNSCORED``: none scores above ``_lone_word_bound``.
+    """
     memo_get = model.memo.get
     scale = max(POSITION_SCALE * n_tokens, 1.0)
     out: list[float] = []
     append = out.append
     for key, st in stats.items():
         words, count, title_count, first, last, _ = st
+        if lazy and count == 1 and words == 1 and not title_count:
+            append(_UNSCORED)
+            continue
         idf = memo_get(key)
         if idf is None:
             idf = _phrase_idf(key, words, model)
@@ -530,6 +541,12 @@ def _scores(stats: _Stats, model: IdfModel, n_tokens: int) -> list[float]:
     return out
 
 
+def _lone_word_bound(model: IdfModel) -> float:
+    """The highest score a word seen once in the body can get: TF 1, the IDF of
+    a term never seen, the first token's position prior, no length or spread."""
+    return 1.0 * model.idf_of_df(0) * (1.0 + POSITION_WEIGHT / 1.0)
+
+
 def _contains(longer: str, shorter: str) -> bool:
     return f" {shorter} " in f" {longer} "
 
@@ -539,19 +556,38 @@ def _rank(
 ) -> list[tuple[Candidate, float]]:
     """Best ``top`` candidates with their scores, near-duplicates removed.
 
+    Words seen once in the body are scored only when the choice reaches
+    down to the highest score they could have (rarely: they seldom rank).
+    """
+    stats = _collect(seqs)
+    n_tokens = max(sum(seq.size for seq, _ in seqs), 1)
+    keys = list(stats)
+    scores = _scores(stats, model, n_tokens, lazy=True)
+    chosen, lowest = _choose(keys, stats, scores, top)
+    if lowest <= _lone_word_bound(model) and _UNSCORED in scores:
+        scores = _scores(stats, model, n_tokens, lazy=False)
+        chosen, lowest = _choose(keys, stats, scores, top)
+    return [(_candidate(key, st, seqs), score) for key, st, score in chosen]
+
+
+def _choose(keys: list[str], stats: _Stats, scores: list[float], top: int
+            ) -> tuple[list[tuple[str, list[Any], float]], float]:
+    """The best ``top`` candidates, near-duplicates removed, and the lowest score
+    looked at (``_UNSCORED`` when the choice ran into unscored candidates).
+
     Ties are broken by first occurrence, then by key: that is the order in
     which ``_collect`` meets keys (keys first seen at the same word extend
     one another), so a stable sort on the score alone keeps it.
     """
-    stats = _collect(seqs)
-    n_tokens = max(sum(seq.size for seq, _ in seqs), 1)
-    scores = _scores(stats, model, n_tokens)
-    keys = list(stats)
     chosen: list[tuple[str, list[Any], float]] = []
     longest = 0  # most words in a chosen phrase: only longer phrases hold a candidate
+    lowest = _UNSCORED
     for n in sorted(range(len(scores)), key=scores.__getitem__, reverse=True):
         if len(chosen) >= top:
-            break
+            return chosen, lowest
+        lowest = scores[n]
+        if lowest == _UNSCORED:
+            return chosen, lowest
         key = keys[n]
         st = stats[key]
         words = st[0]
@@ -560,9 +596,9 @@ def _rank(
         if words > 1 and any(c[1][0] < words for c in chosen):
             # a better-ranked part of this phrase ("Gilles" of "Gilles Jacquier") goes
             chosen = [c for c in chosen if not _redundant(c[0], c[1], [(key, st, 0.0)])]
-        chosen.append((key, st, scores[n]))
+        chosen.append((key, st, lowest))
         longest = max(longest, words)
-    return [(_candidate(key, st, seqs), score) for key, st, score in chosen]
+    return chosen, _UNSCORED
 
 
 def _redundant(key: str, st: list[Any], chosen: list[tuple[str, list[Any], float]]) -> bool:
