@@ -40,8 +40,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from heapq import nsmallest
-from itertools import chain, combinations
-from operator import itemgetter, mul
+from itertools import chain, combinations, repeat
+from operator import itemgetter, mul, truediv
 from pathlib import Path
 from typing import Any
 
@@ -249,6 +249,12 @@ def analyse(record: Record) -> Analysis:
     return a
 
 
+def _count(lemmas: list[str]) -> dict[str, int]:
+    """Counter(lemmas), faster in the common case where no lemma repeats within a sentence."""
+    once = dict.fromkeys(lemmas, 1)
+    return once if len(once) == len(lemmas) else Counter(lemmas)
+
+
 def _sentence_features(
     a: Analysis,
     quoted: list[bool],
@@ -259,7 +265,7 @@ def _sentence_features(
     """Sentence features: position, length, and how central each sentence is."""
     n = a.n
     tf, sf, first = a.tf, a.sf, a.first
-    counts = [Counter(c) for c in a.content]
+    counts = [_count(c) for c in a.content]
     tf.update(chain.from_iterable(a.content))
     sf.update(chain.from_iterable(counts))
     for i in range(n - 1, -1, -1):  # the earliest sentence writes last
@@ -272,26 +278,26 @@ def _sentence_features(
     centroid = dict.fromkeys(sf, 0.0)
     units = a.units
     for cnt in counts:
-        vec = {w: k * isf[w] for w, k in cnt.items()}
-        norm = math.sqrt(sum(map(mul, vec.values(), vec.values()))) or 1.0
-        unit = {w: v / norm for w, v in vec.items()}
+        vec = list(map(mul, cnt.values(), map(isf.__getitem__, cnt)))
+        norm = math.sqrt(sum(map(mul, vec, vec))) or 1.0
+        unit = dict(zip(cnt, map(truediv, vec, repeat(norm)), strict=True))
         units.append(unit)
         for w, v in unit.items():
             centroid[w] += v
-    bigram_sf: Counter[tuple[str, str]] = Counter(chain.from_iterable(bigrams))
-    repeated = {p for p, k in bigram_sf.items() if k > 1}
+    seen: set[tuple[str, str]] = set()
+    repeated: set[tuple[str, str]] = set()
+    for pairs in bigrams:  # word pairs found in more than one sentence
+        repeated |= seen & pairs
+        seen |= pairs
     for rank, i in enumerate(a.eligible):
         cnt = counts[i]
         m = a.length[i]
-        # cosine with the rest of the document (raw term frequencies); all sums are integers
-        num = rest = own = mass = 0
-        for w, k in cnt.items():
-            t = tf[w]
-            num += k * (t - k)
-            rest += t * t - (t - k) * (t - k)
-            own += k * k
-            mass += t * k
-        rest2 = doc_norm2 - rest
+        # cosine with the rest of the document (raw term frequencies t, sentence counts k):
+        # integer sums of k*t and k*k give k*(t-k), t*t-(t-k)**2, and the sentence norm
+        mass = sum(map(mul, cnt.values(), map(tf.__getitem__, cnt)))
+        own = sum(map(mul, cnt.values(), cnt.values()))
+        num = mass - own
+        rest2 = doc_norm2 - (2 * mass - own)
         cosrest = num / ((math.sqrt(own) or 1.0) * math.sqrt(rest2)) if rest2 > 0 else 0.0
         unit = units[i]
         degree = sum(map(mul, unit.values(), map(centroid.__getitem__, unit)))
