@@ -275,7 +275,8 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
         prev_cls = cls
         if not cls:
             continue
-        prev_end = tok["end"]
+        if wrapped:  # only read when the sentence holds a line break
+            prev_end = tok["end"]
         if word:
             cap = upper and not initial
             if cap and not last_cap and n_words > run_start:
