@@ -62,7 +62,7 @@ WORD_FEATURES = ("logtf", "spread", "invfirst", "relfirst", "infirst", "cap", "l
 SET_BASE = ("sumh", "sump", "maxp", "len", "len2", "loglen", "red", "cov", "covrate", "ncov")
 
 #: Candidates kept for the exhaustive search over combinations.
-CANDIDATES = 9
+CANDIDATES = 8
 #: Sentences with fewer words are fragments ("Consternant... mais vrai."), not summaries.
 MIN_WORDS = 4
 #: A sentence without final punctuation and at most this many words is a heading or caption.

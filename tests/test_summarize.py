@@ -19,6 +19,7 @@ from sahelcli.io import read_inputs
 from sahelcli.pipeline import Pipeline, tokenize_stage
 from sahelcli.render import summarize as view
 from sahelcli.summarize import (
+    CANDIDATES,
     MODEL_FILE,
     SENTENCE_FEATURES,
     SET_BASE,
@@ -308,6 +309,7 @@ def test_csv_and_table_views() -> None:
 def test_model_file_is_small_json_matching_the_code() -> None:
     assert MODEL_FILE.stat().st_size < 50_000
     model = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert model["candidates"] == CANDIDATES  # the set models learnt on this many candidates
     assert model["sentence"]["features"] == list(SENTENCE_FEATURES)
     assert model["words"]["features"] == list(WORD_FEATURES)
     assert model["sets"]["features"][: len(SET_BASE)] == list(SET_BASE)
@@ -330,7 +332,7 @@ def test_fast_set_search_equals_the_set_model(path: Path, budget: int | None) ->
     model = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     a = analyse(_tokenized(path))
     scores = sentence_scores(a)
-    candidates = sorted(a.eligible, key=lambda i: (-scores[i], i))[:9]
+    candidates = sorted(a.eligible, key=lambda i: (-scores[i], i))[:CANDIDATES]
     a.word_prob = word_probabilities(a, (w for i in candidates for w in a.content[i]))
     value = {
         c: _linear(set_features(a, c, scores), model["sets"][str(len(c))])
