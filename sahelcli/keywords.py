@@ -79,9 +79,6 @@ SPREAD_BONUS = 0.5
 #: A phrase is dropped when this share of it sits inside a better longer phrase.
 SUBSUMED_SHARE = (2, 3)
 
-# token kinds
-_WORD, _LINK, _ARTICLE, _STOP = 1, 2, 3, 0
-
 
 # --------------------------------------------------------------------------- models
 
@@ -153,7 +150,9 @@ class _Seq(NamedTuple):
 #: Titles before a name ("Dr Nair", "M. Traoré") are not part of a keyphrase.
 _HONORIFICS = frozenset("m mm mme mmes mlle dr pr mgr mr mrs ms".split())
 
-# word classes, fixed for a (surface form, lemma) pair (context decides the rest)
+# word classes, fixed for a (surface form, lemma) pair (context decides the rest);
+# ``_analyse`` tests them as literals: 0 cut, 1 connector, 2 article, 3 capitalised
+# stop word, 4 word
 _C_NONWORD, _C_LINK, _C_ARTICLE, _C_STOPWORD, _C_WORD = 0, 1, 2, 3, 4
 #: Class info of a token form: (class, key, capitalised, lemma, maybe a plural),
 #: or 0 for a form that is never a word whatever its lemma (punctuation, numbers,
