@@ -25,3 +25,22 @@ def runner() -> CliRunner:
 def json_lines(output: str) -> list[dict]:
     """Parse stdout that must hold only JSON Lines (fails on any other line)."""
     return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def read_record(path: Path) -> dict:
+    """The first record read from ``path`` (the reader, not the CLI)."""
+    from sahelcli.io import read_inputs
+
+    items = list(read_inputs([str(path)], None, lambda message: None))
+    assert isinstance(items[0], dict)
+    return items[0]
+
+
+def run_main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run the CLI's ``main`` in-process: (exit status, stdout, stderr)."""
+    from sahelcli.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out, err = capsys.readouterr()
+    return int(exc.value.code or 0), out, err

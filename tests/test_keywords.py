@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sahelcli.cli import main
 from sahelcli.errors import UsageError
 from sahelcli.idf import IdfModel, load_idf_model, save_idf_model
 from sahelcli.io import read_inputs
@@ -24,28 +23,14 @@ from sahelcli.keywords import (
     shipped_model,
 )
 from sahelcli.tokenize import stop_words
+from tests.conftest import FIXTURES, ROOT, SEED, SHARED
+from tests.conftest import read_record as _record
+from tests.conftest import run_main as _run
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
 GOLDEN = ROOT / "tests" / "golden"
-SHARED = ROOT.parent / "shared"
 SAHEL = FIXTURES / "kw_sahel_fr.txt"
 ENGLISH = FIXTURES / "kw_english.txt"
 CORPUS = FIXTURES / "kw_corpus"
-SEED = next((ROOT / "seeds").glob("*.txt"))
-
-
-def _record(path: Path) -> dict:
-    items = list(read_inputs([str(path)], None, lambda m: None))
-    assert isinstance(items[0], dict)
-    return items[0]
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
 
 
 def _jsonl(out: str) -> list[dict]:

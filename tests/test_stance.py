@@ -12,32 +12,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sahelcli.cli import main
 from sahelcli.errors import ArticleError, UsageError
-from sahelcli.io import read_inputs
 from sahelcli.stance import load_gazetteer, load_model, stance_record, stance_stage
 from sahelcli.stance.classifier import fit, masked_context, save_model
 from sahelcli.stance.gazetteer import fold, fold_lower
 from sahelcli.stance.tagger import quick_sentences
+from tests.conftest import FIXTURES, SEED, SHARED
+from tests.conftest import read_record as _record
+from tests.conftest import run_main as _run
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
-SHARED = ROOT.parent / "shared"
-SEED = next((ROOT / "seeds").glob("*.txt"))
 TRAIN = FIXTURES / "stance_train.jsonl"
-
-
-def _record(path: Path) -> dict:
-    items = list(read_inputs([str(path)], None, lambda m: None))
-    assert isinstance(items[0], dict)
-    return items[0]
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
 
 
 def _labels(record: dict) -> dict[str, str]:
