@@ -410,14 +410,15 @@ def _best_set(
     ]  # fmt: skip
     prob = a.word_prob
     lemma_sets = [set(a.content[i]) for i in order]
-    mass = [sum(prob[w] for w in s) for s in lemma_sets]
+    # sums in a fixed order (document order, then sorted), whatever the string hash seed
+    mass = [sum(map(prob.__getitem__, dict.fromkeys(a.content[i]))) for i in order]
     # coverage of a union by inclusion-exclusion: pairwise overlaps once, triples on the fly
     overlap: dict[tuple[int, int], tuple[set[str], float]] = {}
     sims: dict[tuple[int, int], float] = {}
     if size > 1:
         for p, q in combinations(range(m), 2):
             common = lemma_sets[p] & lemma_sets[q]
-            overlap[p, q] = (common, sum(prob[w] for w in common))
+            overlap[p, q] = (common, sum(map(prob.__getitem__, sorted(common))))
             sims[p, q] = a.sim(order[p], order[q])
     if size == 3 and budget is None:
         return _best_triple(order, additive, score, length, lemma_sets, mass, overlap, sims,
@@ -439,7 +440,7 @@ def _best_set(
         if size == 3:
             triple = overlap[chosen[0], chosen[1]][0] & lemma_sets[chosen[2]]
             if triple:
-                cov += sum(prob[w] for w in triple)
+                cov += sum(map(prob.__getitem__, sorted(triple)))
                 ncov += len(triple)
         value = (
             bias + sum(additive[p] for p in chosen) + w_maxp * max(score[p] for p in chosen)
@@ -486,7 +487,7 @@ def _best_triple(
                 ncov = ncov_pq + len(lemma_sets[r]) - len(common_pr) - len(common_qr)
                 triple = common_pq & lemma_sets[r] if common_pq else None
                 if triple:
-                    cov += sum(prob[w] for w in triple)
+                    cov += sum(map(prob.__getitem__, sorted(triple)))
                     ncov += len(triple)
                 value = (
                     add_pq + additive[r] + w_maxp * max(max_pq, score[r])
