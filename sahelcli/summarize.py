@@ -551,6 +551,13 @@ def _check_options(sentences: int | None, words: int | None) -> None:
         raise UsageError("summarize: --sentences and --words must be at least 1")
 
 
+def sentence_count(sentences: int | None, words: int | None) -> int | None:
+    """The sentence budget from the options: 3 by default, none with ``--words`` alone."""
+    if sentences is not None:
+        return sentences
+    return None if words is not None else 3
+
+
 def summarize_record(
     record: Record, sentences: int | None = 3, words: int | None = None
 ) -> list[dict[str, Any]]:

@@ -13,9 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sahelcli.cli import main
 from sahelcli.errors import ArticleError, UsageError
-from sahelcli.io import read_inputs
 from sahelcli.pipeline import Pipeline, tokenize_stage
 from sahelcli.render import summarize as view
 from sahelcli.summarize import (
@@ -34,10 +32,11 @@ from sahelcli.summarize import (
     word_probabilities,
 )
 from sahelcli.tokenize import tokenize_record
+from tests.conftest import FIXTURES, SEED, SHARED
+from tests.conftest import json_lines as _jsonl
+from tests.conftest import read_record as _record
+from tests.conftest import run_main as _run
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
-SHARED = ROOT.parent / "shared"
 SAHEL = FIXTURES / "sum_sahel_fr.txt"
 ENGLISH = FIXTURES / "sum_english.txt"
 SHORT = FIXTURES / "sum_short.txt"
@@ -45,31 +44,13 @@ ONE = FIXTURES / "sum_one.txt"
 LIST = FIXTURES / "sum_list.txt"
 EMPTY = FIXTURES / "sum_empty.txt"
 RECORDS = FIXTURES / "sum_records.jsonl"
-SEED = next((ROOT / "seeds").glob("*.txt"))
 ORANGESUM = SHARED / "datasets" / "orangesum-fr-summaries" / "dev.jsonl"
-
-
-def _record(path: Path) -> dict:
-    items = list(read_inputs([str(path)], None, lambda m: None))
-    assert isinstance(items[0], dict)
-    return items[0]
 
 
 def _tokenized(path: Path) -> dict:
     record = _record(path)
     tokenize_record(record)
     return record
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
-
-
-def _jsonl(out: str) -> list[dict]:
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
 def _sentence_text(record: dict, index: int) -> str:
@@ -280,6 +261,23 @@ def test_format_text_several_articles_are_headed(capsys: pytest.CaptureFixture[s
 def test_format_text_records_file_is_headed(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = _run(["summarize", str(RECORDS), "-f", "text"], capsys)
     assert out.startswith("# sum-rec-ok\n")
+
+
+def test_format_text_records_on_stdin_are_headed(capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+
+    lines = "".join(
+        json.dumps({"id": f"r{i}", "text": SAHEL.read_text(encoding="utf-8")}) + "\n"
+        for i in range(2)
+    )
+    stdin = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(lines.encode("utf-8")))
+    try:
+        _, out, _ = _run(["summarize", "-", "-f", "text", "-n", "1"], capsys)
+    finally:
+        sys.stdin = stdin
+    assert out.startswith("# r0\n") and "\n\n# r1\n" in out
 
 
 def test_jsonl_when_piped_holds_only_records(capsys: pytest.CaptureFixture[str]) -> None:

@@ -49,10 +49,11 @@ def analyze(
     Gives exactly the fields of: tokenize | keywords | stance | summarize.
     """
     from sahelcli.analyze import analyze_stages
+    from sahelcli.summarize import sentence_count
 
     if idf == "corpus":
         raise UsageError("analyze takes --idf FILE; build one first with 'sahelcli build-idf'")
-    count = sentences if sentences is not None else (None if words is not None else 3)
+    count = sentence_count(sentences, words)
     stages = analyze_stages(
         lang=lang,
         top=top,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -32,22 +31,6 @@ WordsOpt = Annotated[
 ]
 
 
-RECORD_FILES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
-
-
-def several_articles(inputs: list[str] | None) -> bool:
-    """Whether the inputs may hold several articles (then --format text heads each by its id).
-
-    One plain-text file, or stdin, is one article; folders, record files and several
-    inputs are not. (Stdin holding JSON Lines of several records is written unheaded.)
-    """
-    paths = inputs or ["-"]
-    if len(paths) != 1:
-        return True
-    path = paths[0]
-    return path != "-" and (Path(path).is_dir() or path.lower().endswith(RECORD_FILES))
-
-
 @app.command()
 def summarize(
     inputs: Inputs = None,
@@ -63,10 +46,10 @@ def summarize(
 
     Use --format text for the summary alone: sahelcli summarize a.txt -f text > a.summary.txt
     """
-    from sahelcli.render import summarize as view
-    from sahelcli.summarize import summarize_stage
+    from sahelcli.summarize import sentence_count, summarize_stage
 
-    view.HEADED = several_articles(inputs)
-    count = sentences if sentences is not None else (None if words is not None else 3)
-    pipeline = Pipeline([tokenize_stage(lang, force), summarize_stage(count, words, force)])
+    count = sentence_count(sentences, words)
+    pipeline = Pipeline(
+        [tokenize_stage(lang, force), summarize_stage(count, words, force)], lang=lang
+    )
     raise typer.Exit(run_records(inputs, pipeline, "summarize", fmt, quiet=quiet, jobs=jobs))

@@ -21,18 +21,11 @@ def csv_row(record: Record) -> dict[str, Any]:
     return row
 
 
-#: Head each summary with ``# id`` (the command sets it when the inputs hold several articles;
-#: the writer shows records one at a time and cannot know what follows).
-HEADED = True
+#: The writer prints one article's summary alone, and ``# id`` before each of several.
+TEXT_HEADED = True
 
 
 def text(record: Record) -> str:
-    """The summary alone (one article), or ``# id`` then the summary (several)."""
-    body = text_body(record)
-    return f"# {record.get('id')}\n{body}" if HEADED else body
-
-
-def text_body(record: Record) -> str:
     """The summary sentences as one paragraph."""
     return " ".join(str(s.get("text", "")) for s in _summary(record))
 
