@@ -1,7 +1,7 @@
 """sahelcli: analyse French-language (and English) news about the Sahel.
 
 The small public Python API. Every function works on plain ``dict`` records
-(see ``docs/record-format.md``) so that unknown fields pass through untouched::
+(see README.md, "The record format") so that unknown fields pass through untouched::
 
     from sahelcli import read_text_article, analyze_record
     record = analyze_record(read_text_article(open("a.txt").read()))

@@ -2,7 +2,7 @@
 
 Records are plain dicts so that fields the tool does not know (a scraper's
 ``url``, ``category``...) pass through untouched. The fields and their types
-are documented in ``docs/record-format.md``; ``RECORD_VERSION`` is bumped on
+are documented in README.md, "The record format"; ``RECORD_VERSION`` is bumped on
 any incompatible change and written by the reader as ``record_version``.
 """
 

@@ -1,6 +1,6 @@
 """Build the shipped background DF model with the project's own ``sahelcli build-idf``.
 
-Usage: python tools/build_background_idf.py [--min-df N] [--out sahelcli/data/idf-fr.json.gz]
+Usage: python benchmarks/build_background_idf.py [--min-df N] [--out sahelcli/data/idf-fr.json.gz]
 
 Input (read-only, from ../shared, never copied into the repository):
   * corpora/masakhanews-fr/articles.jsonl          (881 BBC Afrique articles; AFL-3.0, HF card)
