@@ -20,18 +20,6 @@ Record = dict[str, Any]
 
 RECORD_VERSION = 1
 
-#: Fields written by the reader, in output order.
-READER_FIELDS = ("id", "source", "date", "lang", "title", "text")
-
-#: Field each stage writes.
-STAGE_FIELDS = {
-    "tokenize": ("sentences", "tokens"),
-    "keywords": ("keywords",),
-    "summarize": ("summary",),
-    "stance": ("stance",),
-}
-
-
 def new_record(
     id: str,
     source: str,
@@ -77,10 +65,3 @@ def loads(line: str | bytes) -> Any:
     if orjson is not None:
         return orjson.loads(line)
     return json.loads(line)
-
-
-def full_text(record: Record) -> str:
-    """Title and body together, as the analysis stages read an article."""
-    title = record.get("title")
-    text = record.get("text") or ""
-    return f"{title}\n\n{text}" if title else text
