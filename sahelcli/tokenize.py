@@ -410,12 +410,22 @@ def _cache(lang: str) -> dict[str, Info]:
     return cache
 
 
+def _context_free_lemma(form: str, lang: str) -> str:
+    """The cached context-free lemma of ``form`` (analysed now if the cache lost it)."""
+    cache = _cache(lang)
+    info = cache.get(form)
+    if info is None:
+        info = cache[form] = _analyse(form, lang)
+    return info[1]
+
+
 def _trim_caches(lang: str) -> None:
     """Bound memory on endless streams: start afresh when a cache grows too big.
     Called before a document, never during one (lookups rely on earlier inserts)."""
-    if len(_CACHES.get(lang, ())) > _CACHE_LIMIT:
+    # Both at once: forms of cached chunk pieces are looked up in the form cache later.
+    sizes = len(_CACHES.get(lang, ())), len(_CHUNK_CACHES.get(lang, ()))
+    if max(sizes) > _CACHE_LIMIT:
         _CACHES[lang] = {}
-    if len(_CHUNK_CACHES.get(lang, ())) > _CACHE_LIMIT:
         _CHUNK_CACHES[lang] = {}
     if len(_VERB_FIXES) + len(_NOUN_FIXES) > _CACHE_LIMIT:
         _VERB_FIXES.clear()
@@ -1100,7 +1110,8 @@ def _verb_after(tokens: list[Token], forms: list[str], i: int, lang: str, finite
     key = (forms[j], lang, finite)
     fix = _VERB_FIXES.get(key)
     if fix is None:  # from the context-free lemma, so that the cache never depends on order
-        fix = _VERB_FIXES[key] = _verb_fix(forms[j], _cache(lang)[forms[j]][1], lang, finite)
+        lemma = _context_free_lemma(forms[j], lang)
+        fix = _VERB_FIXES[key] = _verb_fix(forms[j], lemma, lang, finite)
     if fix:
         tokens[j]["lemma"] = fix
 
@@ -1136,7 +1147,8 @@ def _noun_after(tokens: list[Token], forms: list[str], j: int, lang: str, plural
     key = (forms[j], lang, plural)
     fix = _NOUN_FIXES.get(key)
     if fix is None:
-        fix = _NOUN_FIXES[key] = _noun_fix(forms[j], _cache(lang)[forms[j]][1], lang, plural)
+        lemma = _context_free_lemma(forms[j], lang)
+        fix = _NOUN_FIXES[key] = _noun_fix(forms[j], lemma, lang, plural)
     if fix:
         tokens[j]["lemma"] = fix
 

@@ -359,3 +359,18 @@ def test_long_repetitive_input_is_handled(unit: str) -> None:
     _, sents, tokens = tokenize_text(text, "fr")
     assert tokens and sents
     assert tokens[-1]["end"] <= len(text) and sents[-1]["end"] == tokens[-1]["end"]
+
+
+def test_cache_trimming_between_documents_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the form cache was emptied while the chunk cache still held pieces
+    whose forms it had to look up (KeyError on a long stream)."""
+    import sahelcli.tokenize as tok
+
+    texts = [
+        "Il a vu l'artiste à Bombay, puis il a dit qu'il partirait.",
+        "L'artiste dit qu'il a vu Bombay. Elle l'a rencontré à l'aéroport.",
+        "Ils ont dit qu'elles avaient quitté l'aéroport de Bombay.",
+    ] * 3
+    expected = [tokenize_text(t, "fr") for t in texts]
+    monkeypatch.setattr(tok, "_CACHE_LIMIT", 5)
+    assert [tokenize_text(t, "fr") for t in texts] == expected
