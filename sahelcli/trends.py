@@ -317,6 +317,10 @@ def count_article(record: Record, period: str, plan: Plan, tally: Tally) -> None
             _count_stance(record, period, plan, tally)
     except ArticleError as exc:
         tally.errors.append(str(exc))
+    except Exception as exc:  # a bug fails one article, not a run over thousands
+        tally.errors.append(
+            f"{record.get('id')}: internal error, please report it: {type(exc).__name__}: {exc}"
+        )
 
 
 def _count_stance(record: Record, period: str, plan: Plan, tally: Tally) -> None:
