@@ -43,7 +43,7 @@ from sahelcli.idf import (
 )
 from sahelcli.pipeline import Stage, Warn, ensure_tokens
 from sahelcli.records import Record
-from sahelcli.tokenize import stop_words, tokenize_text
+from sahelcli.tokenize import stop_words, token_forms, tokenize_text
 
 __all__ = [
     "Candidate",
@@ -221,7 +221,7 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
     # sentence start -> next sentence start: where a line break may cut a run
     starts = sorted(s["start"] for s in sentences)
     sentence_ends = dict(zip(starts, [*starts[1:], len(text)], strict=False))
-    surfaces = [text[tok["start"] : tok["end"]] for tok in tokens]
+    surfaces = token_forms(text, tokens)
     cache = _FORM_CACHE.get(lang) or _FORM_CACHE.setdefault(lang, {})
     # forms not met yet get _UNSEEN, whose lemma matches none: classified below
     infos = list(map(cache.get, surfaces, repeat(_UNSEEN)))

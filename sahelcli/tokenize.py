@@ -1181,6 +1181,7 @@ def tokenize_text(text: str, lang: str | None = None) -> tuple[str | None, list[
     tokens, forms, flagged, infos = _scan(text, lexicon_lang)
     if not tokens:
         return lang, [], []
+    _remember_forms(text, tokens, forms)
     starts = _sentence_starts(text, tokens, forms, flagged, infos, lexicon_lang)
     ends = starts[1:] + [len(tokens)]
     sentences = [
@@ -1194,6 +1195,26 @@ def tokenize_text(text: str, lang: str | None = None) -> tuple[str | None, list[
                 initial.add(a + 1)
         _context_lemmas(tokens, forms, flagged, infos, initial, lexicon_lang)
     return lang, sentences, tokens
+
+
+#: (text, tokens, forms) of the last token lists ``tokenize_text`` made, held with them so
+#: identity checks are sound: ``token_forms`` then need not slice every token again.
+_RECENT_FORMS: list[tuple[str, list[Token], list[str]]] = []
+
+
+def _remember_forms(text: str, tokens: list[Token], forms: list[str]) -> None:
+    if len(_RECENT_FORMS) >= 2:  # a title and a body
+        del _RECENT_FORMS[0]
+    _RECENT_FORMS.append((text, tokens, forms))
+
+
+def token_forms(text: str, tokens: list[Token]) -> list[str]:
+    """``text[start:end]`` of every token: already known when ``tokens`` is a list
+    ``tokenize_text`` just made for ``text`` (a later stage of the same record)."""
+    for seen_text, seen_tokens, forms in _RECENT_FORMS:
+        if seen_tokens is tokens and seen_text is text and len(forms) == len(tokens):
+            return forms
+    return [text[tok["start"] : tok["end"]] for tok in tokens]
 
 
 def tokenize_record(record: Record, lang: str | None = None, force: bool = False) -> Record:
