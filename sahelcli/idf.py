@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sahelcli.errors import UsageError
+from sahelcli.records import loads
 
 FORMAT = "sahelcli-idf"
 VERSION = 1
@@ -139,7 +140,7 @@ def load_idf_model(path: str | Path) -> IdfModel:
     try:
         if raw[:2] == b"\x1f\x8b":
             raw = gzip.decompress(raw)
-        obj = json.loads(raw.decode("utf-8"))
+        obj = loads(raw.decode("utf-8"))
     except (OSError, EOFError, UnicodeDecodeError, ValueError):
         raise UsageError(
             f"{path}: not an IDF model (expected JSON or gzipped JSON from 'sahelcli build-idf')"
