@@ -131,6 +131,23 @@ class PlainArticle:
     title: str | None = None
 
 
+class DateWarning(str):
+    """A warning about an impossible date (the text a user reads), carrying what a caller
+    needs to act on it without parsing the wording: ``problem`` (the date and why) and
+    ``dropped`` (True when the date was left empty, False when kept as given)."""
+
+    problem: str
+    dropped: bool
+
+
+def _date_warning(where: str, problem: str, dropped: bool) -> DateWarning:
+    outcome = "date left empty" if dropped else "kept as given"
+    warning = DateWarning(f"{where}: {problem}; {outcome}")
+    warning.problem = f"{where}: {problem}"
+    warning.dropped = dropped
+    return warning
+
+
 def split_header(text: str, source: str, warn: Warn = _no_warn) -> tuple[str | None, str]:
     """Take a leading ``date ...`` header off ``text``: (ISO date or None, rest)."""
     m = _HEADER.match(text)
@@ -139,7 +156,7 @@ def split_header(text: str, source: str, warn: Warn = _no_warn) -> tuple[str | N
     try:
         date = parse_date(m.group(1))
     except DateProblem as exc:
-        warn(f"{source}: impossible date in header '{m.group(1)}' ({exc}); date left empty")
+        warn(_date_warning(source, f"impossible date in header '{m.group(1)}' ({exc})", True))
         return None, text[m.end() :]
     if date is None:  # "date" followed by words that are not a date: ordinary text
         return None, text
@@ -196,7 +213,7 @@ def record_from_json(
         try:
             date = parse_date(date) or date
         except DateProblem as exc:
-            warn(f"{where}: impossible date '{date}' ({exc}); kept as given")
+            warn(_date_warning(where, f"impossible date '{date}' ({exc})", False))
     title = obj.get("title")
     if "title" not in obj:
         title, text = split_title(text)

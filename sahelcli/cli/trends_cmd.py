@@ -20,7 +20,7 @@ import typer
 from sahelcli.cli.app import FormatOpt, Inputs, QuietOpt, app, resolve_inputs
 from sahelcli.env import Environment, ExitStatus, Reporter
 from sahelcli.errors import InputError
-from sahelcli.io import read_inputs
+from sahelcli.io import DateWarning, read_inputs
 from sahelcli.pipeline import Stage
 from sahelcli.records import Record
 from sahelcli.render import Writer, choose_format, load_view
@@ -284,12 +284,12 @@ def _reader_warn(reporter: Reporter, ledger: DateLedger):  # type: ignore[no-unt
     (the article cannot be placed in time), named and counted."""
 
     def warn(message: str) -> None:
-        if "impossible date" not in message:
+        if not isinstance(message, DateWarning):
             reporter.warn(message)
-        elif "date left empty" in message:  # plain text: the record comes undated
+        elif message.dropped:  # a header date: the record comes undated
             ledger.by_status["impossible"] += 1
             ledger.header_dropped = True
-            reporter.error(message.replace("; date left empty", ""))
+            reporter.error(message.problem)
         # a JSON record keeps its impossible date: check_date names it below
 
     return warn
