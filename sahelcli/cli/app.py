@@ -6,6 +6,7 @@ build a ``Pipeline`` from library stages and hand it to ``run_records``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from typing import Annotated, Optional
 
@@ -16,7 +17,7 @@ from sahelcli.env import Environment, ExitStatus, Reporter
 from sahelcli.errors import UsageError
 from sahelcli.io import read_inputs
 from sahelcli.parallel import default_jobs, process
-from sahelcli.pipeline import Pipeline
+from sahelcli.pipeline import Outcome, Pipeline
 from sahelcli.records import dumps
 from sahelcli.render import Writer, choose_format
 from sahelcli.render.progress import Progress
@@ -98,6 +99,17 @@ def resolve_inputs(inputs: list[str] | None, env: Environment) -> list[str]:
     return ["-"]
 
 
+def reported(outcomes: Iterable[Outcome], reporter: Reporter) -> Iterator[Outcome]:
+    """Report each outcome's warnings and error on stderr; yield the successful ones."""
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            reporter.warn(warning)
+        if outcome.error is not None:
+            reporter.error(str(outcome.error))
+        else:
+            yield outcome
+
+
 def run_records(
     inputs: list[str] | None,
     pipeline: Pipeline,
@@ -119,12 +131,8 @@ def run_records(
     workers = jobs if jobs is not None else default_jobs(paths)
     with Progress(env, enabled=not quiet and not env.stdout_isatty) as progress:
         reporter.sink = progress.print_line
-        for outcome in process(pipeline, items, workers, encode=encode):
-            for warning in outcome.warnings:
-                reporter.warn(warning)
-            if outcome.error is not None:
-                reporter.error(str(outcome.error))
-            elif outcome.encoded is not None:
+        for outcome in reported(process(pipeline, items, workers, encode=encode), reporter):
+            if outcome.encoded is not None:
                 writer.write_line(outcome.encoded)
             elif outcome.record is not None:
                 writer.write(outcome.record)

@@ -18,6 +18,7 @@ from sahelcli.cli.app import (
     OutputFormat,
     QuietOpt,
     app,
+    reported,
     resolve_inputs,
     run_records,
 )
@@ -132,13 +133,8 @@ def _run_overall(
     stage = keywords_stage(max(top, OVERALL_DEPTH), model, force=True, on_ranked=collect)
     pipeline = Pipeline([tokenize_stage(lang), stage], lang=lang)
     n_docs = 0
-    for outcome in pipeline.process(read_inputs(paths, env.stdin, reporter.warn)):
-        for warning in outcome.warnings:
-            reporter.warn(warning)
-        if outcome.error is not None:
-            reporter.error(str(outcome.error))
-        elif outcome.record is not None:
-            n_docs += 1
+    for _ in reported(pipeline.process(read_inputs(paths, env.stdin, reporter.warn)), reporter):
+        n_docs += 1
     writer = Writer(choose_format(fmt.value if fmt else None, env), "keywords_overall", env)
     ranked = sorted(scores, key=lambda k: (-round(scores[k], 6), -docs[k], k))[:top]
     for rank, key in enumerate(ranked, 1):
