@@ -39,17 +39,18 @@ def _init_worker(pipeline: Pipeline, encode: Encode | None) -> None:
     _WORKER["encode"] = encode
 
 
-def _run_chunk(items: list[Record | InputError]) -> list[Outcome]:
-    pipeline: Pipeline = _WORKER["pipeline"]
-    encode: Encode | None = _WORKER["encode"]
-    outcomes = []
-    for item in items:
-        outcome = Outcome(error=item) if isinstance(item, InputError) else pipeline.run(item)
+def _encoded(outcomes: Iterable[Outcome], encode: Encode | None) -> Iterator[Outcome]:
+    """Outcomes with their record replaced by ``encode(record)`` when asked."""
+    for outcome in outcomes:
         if encode is not None and outcome.record is not None:
             outcome.encoded = encode(outcome.record)
             outcome.record = None
-        outcomes.append(outcome)
-    return outcomes
+        yield outcome
+
+
+def _run_chunk(items: list[Record | InputError]) -> list[Outcome]:
+    pipeline: Pipeline = _WORKER["pipeline"]
+    return list(_encoded(pipeline.process(items), _WORKER["encode"]))
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -71,11 +72,7 @@ def process(
     instead of ``record``.
     """
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for outcome in pipeline.process(items):
-            if encode is not None and outcome.record is not None:
-                outcome.encoded = encode(outcome.record)
-                outcome.record = None
-            yield outcome
+        yield from _encoded(pipeline.process(items), encode)
         return
     # The first item runs here, before the fork: the workers then inherit warm caches
     # (lemma tables, background model, gazetteer regex) instead of loading them each.
