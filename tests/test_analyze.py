@@ -60,3 +60,11 @@ def test_table_with_overview_for_several_articles(runner: CliRunner) -> None:
     assert "sahelcli analyze" in out
     assert "Overview: 2 articles" in out and "Stance per target" in out
     assert "Top keywords overall" in out and "2025-04" in out
+
+
+def test_counts_have_their_own_short_options(runner: CliRunner) -> None:
+    out = json_lines(run(runner, ["analyze", str(SEED), "-f", "jsonl", "-k", "2", "-s", "1"]))
+    assert len(out[0]["keywords"]) == 2 and len(out[0]["summary"]) == 1
+    # keywords and summarize both say -n; analyze refuses it rather than guess which count
+    result = runner.invoke(app, ["analyze", str(SEED), "-n", "1"])
+    assert result.exit_code == 2

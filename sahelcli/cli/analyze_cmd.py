@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -16,12 +16,22 @@ from sahelcli.cli.app import (
     app,
     run_records,
 )
-from sahelcli.cli.keywords_cmd import IdfOpt, TopOpt
+from sahelcli.cli.keywords_cmd import IdfOpt
 from sahelcli.cli.stance_cmd import ModelOpt, TargetOpt, TargetsFileOpt
-from sahelcli.cli.summarize_cmd import SentencesOpt, WordsOpt
+from sahelcli.cli.summarize_cmd import WordsOpt
 from sahelcli.errors import UsageError
 from sahelcli.pipeline import Pipeline
 
+# keywords and summarize both call their count -n; here each gets its own short name, so
+# "-n 3" is refused instead of silently meaning one of them.
+TopOpt = Annotated[int, typer.Option("--top", "-k", min=1, help="Keyphrases per article.")]
+SentencesOpt = Annotated[
+    Optional[int],  # noqa: UP045 - Typer needs Optional on 3.10
+    typer.Option(
+        "--sentences", "-s", min=1,
+        help="Sentences per summary (default 3; with --words only: as many as fit).",
+    ),
+]  # fmt: skip
 ExcelOpt = Annotated[
     bool, typer.Option("--excel", help="With --format csv: start with a UTF-8 BOM for Excel.")
 ]
