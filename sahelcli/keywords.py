@@ -421,6 +421,83 @@ def _collect(seqs: list[tuple[_Seq, bool]]) -> _Stats:
     return found
 
 
+def _collect_rich(seqs: list[tuple[_Seq, bool]]) -> tuple[_Stats, int, int]:
+    """``_collect`` for the candidates that may rank: those seen twice or in the title.
+
+    A word seen once in the article, in the body, is a candidate seen once,
+    and so is every phrase holding it: these (most candidates) are left out,
+    and with them their key building and scoring. Returns the statistics (in
+    ``_collect`` order), the position of the earliest candidate left out (-1:
+    none) and a bound on the token span of the phrases left out, for
+    ``_left_out_bound``.
+    """
+    counts: Counter[str] = Counter()
+    for seq, _ in seqs:
+        counts.update(seq.keys)
+    found: _Stats = {}
+    get = found.get
+    offset = 0
+    left_first = -1
+    span = 0
+    for seq, is_title in seqs:
+        slot, body, title = (2, 0, 1) if is_title else (1, 1, 0)
+        keys = seq.keys
+        pos = seq.pos
+        # times each word is seen in the article (title words count as seen twice:
+        # in the title, nothing is left out)
+        seen = [2] * len(keys) if is_title else list(map(counts.__getitem__, keys))
+        a0 = 0
+        for end in seq.ends:  # the loop of _collect, with words seen once skipped
+            if end - a0 == 1:
+                i = offset + pos[a0]
+                if seen[a0] == 1:
+                    if left_first < 0:
+                        left_first = i
+                    a0 = end
+                    continue
+                key = keys[a0]
+                st = get(key)
+                if st is None:
+                    found[key] = [1, body, title, i, i, key]
+                else:
+                    st[slot] += 1
+                    st[4] = i
+                a0 = end
+                continue
+            for a in range(a0, end):
+                i = offset + pos[a]
+                if seen[a] == 1:  # this word and every phrase it starts: seen once
+                    if left_first < 0:
+                        left_first = i
+                    span = max(span, pos[end - 1] - pos[a0])
+                    continue
+                word = key = keys[a]
+                st = get(key)
+                if st is None:
+                    found[key] = [1, body, title, i, i, key]
+                else:
+                    st[slot] += 1
+                    st[4] = i
+                for b in range(a + 1, a + MAX_WORDS if a + MAX_WORDS < end else end):
+                    if seen[b] == 1:  # this phrase and the longer ones: seen once
+                        if left_first < 0:
+                            left_first = i
+                        span = max(span, pos[end - 1] - pos[a0])
+                        break
+                    j = pos[b]
+                    key = f"{key} de {keys[b]}" if j - pos[b - 1] > 1 else f"{key} {keys[b]}"
+                    j += offset
+                    st = get(key)
+                    if st is None:
+                        found[key] = [b - a + 1, body, title, i, j, word]
+                    else:
+                        st[slot] += 1
+                        st[4] = j
+            a0 = end
+        offset += seq.size
+    return found, left_first, span
+
+
 def _forms(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Counter[str]:
     """The original forms of the occurrences of ``key``, in order.
 
@@ -556,18 +633,38 @@ def _rank(
 ) -> list[tuple[Candidate, float]]:
     """Best ``top`` candidates with their scores, near-duplicates removed.
 
-    Words seen once in the body are scored only when the choice reaches
-    down to the highest score they could have (rarely: they seldom rank).
+    Candidates seen once in the body (most of them) are first left out: the
+    choice among the others stands when it never reaches down to the highest
+    score those could have (see ``_left_out_bound``). Else words seen once in
+    the body are scored only when the choice reaches down to the highest score
+    they could have, and at last everything is scored.
     """
-    stats = _collect(seqs)
     n_tokens = max(sum(seq.size for seq, _ in seqs), 1)
+    stats, left_first, span = _collect_rich(seqs)
     keys = list(stats)
-    scores = _scores(stats, model, n_tokens, lazy=True)
+    scores = _scores(stats, model, n_tokens, lazy=False)
     chosen, lowest = _choose(keys, stats, scores, top)
-    if lowest <= _lone_word_bound(model) and _UNSCORED in scores:
-        scores = _scores(stats, model, n_tokens, lazy=False)
+    if left_first >= 0 and (lowest == _UNSCORED
+                            or lowest <= _left_out_bound(model, n_tokens, left_first, span)):
+        stats = _collect(seqs)
+        keys = list(stats)
+        scores = _scores(stats, model, n_tokens, lazy=True)
         chosen, lowest = _choose(keys, stats, scores, top)
+        if lowest <= _lone_word_bound(model) and _UNSCORED in scores:
+            scores = _scores(stats, model, n_tokens, lazy=False)
+            chosen, lowest = _choose(keys, stats, scores, top)
     return [(_candidate(key, st, seqs), score) for key, st, score in chosen]
+
+
+def _left_out_bound(model: IdfModel, n_tokens: int, first: int, span: int) -> float:
+    """The highest score a candidate seen once in the body, at token ``first`` or
+    later and spanning at most ``span`` tokens, can get: TF 1, the IDF of a term
+    never seen, its position prior, the longest length and spread (a hair more,
+    against rounding)."""
+    scale = max(POSITION_SCALE * n_tokens, 1.0)
+    return (model.idf_of_df(0) * (1.0 + POSITION_WEIGHT / (1.0 + first / scale))
+            * (1.0 + LENGTH_BONUS * (MAX_WORDS - 1)) * (1.0 + SPREAD_BONUS * span / n_tokens)
+            * (1.0 + 1e-9))
 
 
 def _choose(keys: list[str], stats: _Stats, scores: list[float], top: int
