@@ -100,12 +100,29 @@ _FOLD: dict[str, str] = {}
 
 
 def _fold(text: str) -> str:
+    """``unidecode(text).lower()``, remembered (bounded)."""
     folded = _FOLD.get(text)
     if folded is None:
-        folded = unidecode(text).lower()
+        folded = _unidecode(text).lower()
         if len(_FOLD) < 500_000:
             _FOLD[text] = folded
     return folded
+
+
+#: unidecode of each Latin-1 Supplement and Latin Extended-A/B character: French
+#: words need only these, and ``str.translate`` is ~10x faster than unidecode
+#: (which is per character too, so the result is the same)
+_LATIN: dict[int, str] = {}
+
+
+def _unidecode(text: str) -> str:
+    """``unidecode(text)``: a translation table for Latin letters, unidecode for the rest."""
+    if text.isascii():
+        return text
+    if not _LATIN:
+        _LATIN.update((c, unidecode(chr(c))) for c in range(0x80, 0x250))
+    ascii_text = text.translate(_LATIN)
+    return ascii_text if ascii_text.isascii() else unidecode(text)
 
 
 # --------------------------------------------------------------------------- candidates
@@ -236,7 +253,11 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
     prev_end = 0  # its end
     prev_cls = 0  # its class in context (0: it cut the run)
     count = text.count
-    wrapped = True  # the current sentence holds a line break (hard-wrapped text)
+    sentence_end_at = sentence_ends.get
+    # the current sentence holds a line break (hard-wrapped text); in a text
+    # without one, never (so line breaks are never looked for)
+    breaks = "\n" in text
+    wrapped = breaks
     # 0 (falsy) infos never join a run: a gap in the indices is a cut
     for idx, found in zip(compress(range(len(infos)), infos), compress(infos, infos),
                           strict=True):
@@ -248,24 +269,21 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
             prev_cls = 0
         prev_idx = idx
         start = tok["start"]
-        sentence_end = sentence_ends.get(start)
-        initial = sentence_end is not None
-        if initial:
-            wrapped = count("\n", start, sentence_end) > 0
+        sentence_end = sentence_end_at(start)
+        if sentence_end is None:
+            initial = False
+        else:
+            initial = True
+            if breaks:
+                wrapped = count("\n", start, sentence_end) > 0
         # 4 word, 1 connector, 2 article (inside a phrase after a connector only),
         # 3 a capitalised stop-listed word: inside a name ("coup d'État", "la Mine"),
         # 0 a conjugated verb
-        if cls == 4:
-            word = True
-        elif cls == 1:
-            word = False
-        elif cls == 2:
-            if prev_cls != 1:
-                cls = 0
-            word = False
-        else:
-            word = cls == 3 and not initial and prev_cls != 0
-            if not word:
+        if cls != 4 and cls != 1:
+            if cls == 2:
+                if prev_cls != 1:
+                    cls = 0
+            elif cls != 3 or initial or not prev_cls:
                 cls = 0
         if n_words > run_start and (not prev_cls or not cls or initial
                                     or wrapped and count("\n", prev_end, start)):
@@ -276,7 +294,7 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
             continue
         if wrapped:  # only read when the sentence holds a line break
             prev_end = tok["end"]
-        if word:
+        if cls == 4 or cls == 3:  # a word
             cap = upper and not initial
             if cap and not last_cap and n_words > run_start:
                 ends.append(n_words)
@@ -371,7 +389,8 @@ def _merge_plurals(seqs: list[_Seq]) -> None:
                 keys[w] = bare
 
 
-# per key: [words, body count, title count, first, last, first word's key]
+# per key: [words, body count, title count, first, last, first word's key (or, from
+# _collect_rich, the word indices of the occurrences)]
 _Stats = dict[str, list[Any]]
 
 
@@ -427,9 +446,10 @@ def _collect_rich(seqs: list[tuple[_Seq, bool]]) -> tuple[_Stats, int, int]:
     A word seen once in the article, in the body, is a candidate seen once,
     and so is every phrase holding it: these (most candidates) are left out,
     and with them their key building and scoring. Returns the statistics (in
-    ``_collect`` order), the position of the earliest candidate left out (-1:
-    none) and a bound on the token span of the phrases left out, for
-    ``_left_out_bound``.
+    ``_collect`` order, but with the word index, counted over all texts, of
+    each occurrence in place of the first word: that spares ``_forms`` a
+    search), the position of the earliest candidate left out (-1: none) and a
+    bound on the token span of the phrases left out, for ``_left_out_bound``.
     """
     counts: Counter[str] = Counter()
     for seq, _ in seqs:
@@ -437,6 +457,7 @@ def _collect_rich(seqs: list[tuple[_Seq, bool]]) -> tuple[_Stats, int, int]:
     found: _Stats = {}
     get = found.get
     offset = 0
+    w0 = 0  # words of the texts before
     left_first = -1
     span = 0
     for seq, is_title in seqs:
@@ -458,10 +479,11 @@ def _collect_rich(seqs: list[tuple[_Seq, bool]]) -> tuple[_Stats, int, int]:
                 key = keys[a0]
                 st = get(key)
                 if st is None:
-                    found[key] = [1, body, title, i, i, key]
+                    found[key] = [1, body, title, i, i, [w0 + a0]]
                 else:
                     st[slot] += 1
                     st[4] = i
+                    st[5].append(w0 + a0)
                 a0 = end
                 continue
             for a in range(a0, end):
@@ -471,13 +493,14 @@ def _collect_rich(seqs: list[tuple[_Seq, bool]]) -> tuple[_Stats, int, int]:
                         left_first = i
                     span = max(span, pos[end - 1] - pos[a0])
                     continue
-                word = key = keys[a]
+                key = keys[a]
                 st = get(key)
                 if st is None:
-                    found[key] = [1, body, title, i, i, key]
+                    found[key] = [1, body, title, i, i, [w0 + a]]
                 else:
                     st[slot] += 1
                     st[4] = i
+                    st[5].append(w0 + a)
                 for b in range(a + 1, a + MAX_WORDS if a + MAX_WORDS < end else end):
                     if seen[b] == 1:  # this phrase and the longer ones: seen once
                         if left_first < 0:
@@ -489,12 +512,14 @@ def _collect_rich(seqs: list[tuple[_Seq, bool]]) -> tuple[_Stats, int, int]:
                     j += offset
                     st = get(key)
                     if st is None:
-                        found[key] = [b - a + 1, body, title, i, j, word]
+                        found[key] = [b - a + 1, body, title, i, j, [w0 + a]]
                     else:
                         st[slot] += 1
                         st[4] = j
+                        st[5].append(w0 + a)
             a0 = end
         offset += seq.size
+        w0 += len(keys)
     return found, left_first, span
 
 
@@ -507,6 +532,8 @@ def _forms(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Counter[st
     """
     words, first, last, first_word = st[0], st[3], st[4], st[5]
     forms: dict[str, int] = {}
+    if isinstance(first_word, list):  # from _collect_rich: the occurrences are known
+        return _known_forms(words, first_word, seqs)
     offset = 0
     for seq, is_title in seqs:
         keys, pos, ends, tokens, text = seq.keys, seq.pos, seq.ends, seq.tokens, seq.text
@@ -526,6 +553,26 @@ def _forms(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Counter[st
                 form = text[tok["start"] : tok["end"]]
             forms[form] = forms.get(form, 0) + 1
             todo -= 1
+    return Counter(forms)
+
+
+def _known_forms(words: int, where: list[int], seqs: list[tuple[_Seq, bool]]) -> Counter[str]:
+    """``_forms`` of the occurrences starting at word indices ``where`` (over all texts)."""
+    forms: dict[str, int] = {}
+    w0 = 0
+    for seq, _ in seqs:
+        tokens, pos, text = seq.tokens, seq.pos, seq.text
+        w1 = w0 + len(pos)
+        for w in where:
+            if w0 <= w < w1:
+                tok = tokens[pos[w - w0]]
+                if words > 1:
+                    end = tokens[pos[w - w0 + words - 1]]["end"]
+                    form = " ".join(text[tok["start"] : end].split())
+                else:
+                    form = text[tok["start"] : tok["end"]]
+                forms[form] = forms.get(form, 0) + 1
+        w0 = w1
     return Counter(forms)
 
 
