@@ -630,20 +630,23 @@ def _phrase_idf(key: str, words: int, model: IdfModel) -> float:
 _UNSCORED = -1.0
 
 
-def _scores(stats: _Stats, model: IdfModel, n_tokens: int, lazy: bool) -> list[float]:
+def _scores(stats: _Stats, model: IdfModel, n_tokens: int, lazy: bool,
+            phrases: bool = False) -> list[float]:
     """The score of every candidate, in ``stats`` order: TF x IDF x early-position
     prior x length x spread (one loop, no call per candidate: the memo answers).
 
     ``lazy`` leaves words seen once in the body (most candidates) at
-    ``_UNSCORED``: none scores above ``_lone_word_bound``.
+    ``_UNSCORED``: none scores above ``_lone_word_bound``; with ``phrases``,
+    phrases seen once in the body too (see ``_left_out_bound``).
     """
     memo_get = model.memo.get
     scale = max(POSITION_SCALE * n_tokens, 1.0)
     out: list[float] = []
     append = out.append
+    unscored_words = (MAX_WORDS if phrases else 1) if lazy else 0  # left unscored up to
     for key, st in stats.items():
         words, count, title_count, first, last, _ = st
-        if lazy and count == 1 and words == 1 and not title_count:
+        if count == 1 and words <= unscored_words and not title_count:
             append(_UNSCORED)
             continue
         idf = memo_get(key)
@@ -680,16 +683,22 @@ def _rank(
 ) -> list[tuple[Candidate, float]]:
     """Best ``top`` candidates with their scores, near-duplicates removed.
 
-    Candidates seen once in the body (most of them) are first left out: the
-    choice among the others stands when it never reaches down to the highest
-    score those could have (see ``_left_out_bound``). Else words seen once in
+    Candidates seen once in the body (most of them) are first left out or left
+    unscored: the choice among the others stands when it never reaches down to
+    the highest score those could have (see ``_left_out_bound``). Else words seen once in
     the body are scored only when the choice reaches down to the highest score
     they could have, and at last everything is scored.
     """
     n_tokens = max(sum(seq.size for seq, _ in seqs), 1)
     stats, left_first, span = _collect_rich(seqs)
     keys = list(stats)
-    scores = _scores(stats, model, n_tokens, lazy=False)
+    scores = _scores(stats, model, n_tokens, lazy=True, phrases=True)
+    if _UNSCORED in scores:  # phrases seen once (of words seen more): left out too
+        once = [st for st, score in zip(stats.values(), scores, strict=True)
+                if score == _UNSCORED]
+        first = min(st[3] for st in once)
+        left_first = first if left_first < 0 else min(left_first, first)
+        span = max(span, max(st[4] - st[3] for st in once))
     chosen, lowest = _choose(keys, stats, scores, top)
     if left_first >= 0 and (lowest == _UNSCORED
                             or lowest <= _left_out_bound(model, n_tokens, left_first, span)):
