@@ -262,7 +262,9 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
     for idx, found in zip(compress(range(len(infos)), infos), compress(infos, infos),
                           strict=True):
         tok = tokens[idx]
-        if found[3] != tok["lemma"]:  # type: ignore[index]
+        # another lemma than the cached one ("des": "un" or "de+le"): classify again,
+        # unless the form is a connector or an article, which the form alone makes
+        if found[3] != tok["lemma"] and not 0 < found[0] < 3:  # type: ignore[index]
             found = _word_class(surfaces[idx], tok["lemma"], lang) or _CUT
         cls, key, upper, _, plural = found  # type: ignore[misc]
         if idx != prev_idx + 1:
