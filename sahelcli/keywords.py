@@ -565,17 +565,18 @@ def _known_forms(words: int, where: list[int], seqs: list[tuple[_Seq, bool]]) ->
     for seq, _ in seqs:
         tokens, pos, text = seq.tokens, seq.pos, seq.text
         w1 = w0 + len(pos)
-        for w in where:
-            if w0 <= w < w1:
-                tok = tokens[pos[w - w0]]
-                if words > 1:
-                    end = tokens[pos[w - w0 + words - 1]]["end"]
-                    form = " ".join(text[tok["start"] : end].split())
-                else:
-                    form = text[tok["start"] : tok["end"]]
-                forms[form] = forms.get(form, 0) + 1
+        for w in where[bisect_left(where, w0) : bisect_left(where, w1)]:  # in this text
+            tok = tokens[pos[w - w0]]
+            if words > 1:
+                end = tokens[pos[w - w0 + words - 1]]["end"]
+                form = " ".join(text[tok["start"] : end].split())
+            else:
+                form = text[tok["start"] : tok["end"]]
+            forms[form] = forms.get(form, 0) + 1
         w0 = w1
-    return Counter(forms)
+    counter: Counter[str] = Counter()
+    dict.update(counter, forms)  # as Counter(forms), without its generic checks
+    return counter
 
 
 def _candidate(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Candidate:
