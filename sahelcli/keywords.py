@@ -688,9 +688,10 @@ def _rank(
 
     Candidates seen once in the body (most of them) are first left out or left
     unscored: the choice among the others stands when it never reaches down to
-    the highest score those could have (see ``_left_out_bound``). Else words seen once in
-    the body are scored only when the choice reaches down to the highest score
-    they could have, and at last everything is scored.
+    the highest score those could have (see ``_left_out_bound``; ~95% of news
+    articles). Else all candidates are collected, words seen once in the body
+    scored only when the choice reaches down to the highest score they could
+    have, and at last everything is scored.
     """
     n_tokens = max(sum(seq.size for seq, _ in seqs), 1)
     stats, left_first, span = _collect_rich(seqs)
