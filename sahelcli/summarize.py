@@ -173,7 +173,8 @@ class Analysis:
             ui, uj = self.unit(i), self.unit(j)
             if len(ui) > len(uj):
                 ui, uj = uj, ui
-            value = sum(x * uj[w] for w, x in ui.items() if w in uj)
+            common = list(filter(uj.__contains__, ui))  # in ui's order
+            value = sum(map(mul, map(ui.__getitem__, common), map(uj.__getitem__, common)))
             self._sims[key] = value
         return value
 
@@ -382,21 +383,40 @@ def _sentence_features(
 
 
 def word_probabilities(a: Analysis, lemmas: Iterable[str]) -> dict[str, float]:
-    """Word model: P(lemma appears in a lead paragraph), for the lemmas asked."""
+    """Word model: P(lemma appears in a lead paragraph), for the lemmas asked.
+
+    The terms of ``word_row`` that depend on one statistic only (its count, sentence count,
+    first sentence, length) are computed once per value and summed in the model's order.
+    """
     weights, bias = _folded("words")
     w_logtf, w_spread, w_inv, w_rel, w_in, w_cap, w_len, w_once, w_logn = weights
     tf, sf, first, capital, n = a.tf, a.sf, a.first, a.capital, a.n
     span, logn = max(n - 1, 1), math.log(max(n, 1))
+    last = w_logn * logn
+    cap_terms = (w_cap * 0.0, w_cap * 1.0)  # w_cap * float(w in capital)
+    by_count: dict[int, tuple[float, float]] = {}
+    by_spread: dict[int, float] = {}
+    by_first: dict[int, tuple[float, float, float]] = {}
+    by_len: dict[int, float] = {}
     out: dict[str, float] = {}
-    for w in lemmas:
-        if w not in out:
-            k, f = tf[w], first[w]
-            # the word_row features, summed in the same order as the linear model
-            z = bias + (w_logtf * math.log(k) + w_spread * (sf[w] / n) + w_inv * (1.0 / (f + 1))
-                        + w_rel * (f / span) + w_in * float(f == 0) + w_cap * float(w in capital)
-                        + w_len * (min(len(w), 15) / 15) + w_once * float(k == 1)
-                        + w_logn * logn)  # fmt: skip
-            out[w] = 1.0 / (1.0 + math.exp(-z))
+    for w in dict.fromkeys(lemmas):
+        k, s, f, size = tf[w], sf[w], first[w], len(w)
+        t_k = by_count.get(k)
+        if t_k is None:
+            t_k = by_count[k] = (w_logtf * math.log(k), w_once * float(k == 1))
+        t_s = by_spread.get(s)
+        if t_s is None:
+            t_s = by_spread[s] = w_spread * (s / n)
+        t_f = by_first.get(f)
+        if t_f is None:
+            t_f = by_first[f] = (w_inv * (1.0 / (f + 1)), w_rel * (f / span), w_in * float(f == 0))
+        t_len = by_len.get(size)
+        if t_len is None:
+            t_len = by_len[size] = w_len * (min(size, 15) / 15)
+        # the word_row features, summed in the same order as the linear model
+        z = bias + (t_k[0] + t_s + t_f[0] + t_f[1] + t_f[2] + cap_terms[w in capital]
+                    + t_len + t_k[1] + last)  # fmt: skip
+        out[w] = 1.0 / (1.0 + math.exp(-z))
     return out
 
 
@@ -481,7 +501,7 @@ def _best_set(
     if size > 1:
         for p, q in combinations(range(m), 2):
             common = lemma_sets[p] & lemma_sets[q]
-            overlap[p, q] = (common, sum(map(prob.__getitem__, sorted(common))))
+            overlap[p, q] = (common, sum(map(prob.__getitem__, sorted(common))) if common else 0)
             sims[p, q] = a.sim(order[p], order[q])
     if size == 3 and budget is None:
         return _best_triple(order, additive, score, length, lemma_sets, mass, overlap, sims,
@@ -528,34 +548,48 @@ def _best_triple(
     weights: list[float],
     bias: float,
 ) -> tuple[int, ...] | None:
-    """``_best_set`` for three sentences without a budget: the pair parts are summed once."""
+    """``_best_set`` for three sentences without a budget: the pair parts are summed once.
+
+    The pair values are laid out in rows (``shared[p][r]`` for the pair p < r) so the inner
+    loop indexes lists; the value is the same expression, in the same order, as ``_best_set``.
+    """
     _, _, w_maxp, _, w_len2, w_log, w_red, w_cov, w_rate, w_ncov = weights
     m = len(order)
+    sizes = list(map(len, lemma_sets))
+    shared = [[0.0] * m for _ in range(m)]
+    n_common = [[0] * m for _ in range(m)]
+    sim = [[0.0] * m for _ in range(m)]
+    for (p, q), (common, value) in overlap.items():
+        shared[p][q] = value
+        n_common[p][q] = len(common)
+        sim[p][q] = sims[p, q]
     best: tuple[int, ...] | None = None
     best_value = -math.inf
     for p in range(m - 2):
+        shared_p, n_common_p, sim_p = shared[p], n_common[p], sim[p]
         for q in range(p + 1, m - 1):
-            common_pq, shared_pq = overlap[p, q]
+            shared_q, n_common_q, sim_q = shared[q], n_common[q], sim[q]
+            common_pq = overlap[p, q][0]
             add_pq = bias + additive[p] + additive[q]
             len_pq = length[p] + length[q]
-            cov_pq = mass[p] + mass[q] - shared_pq
-            ncov_pq = len(lemma_sets[p]) + len(lemma_sets[q]) - len(common_pq)
-            red_pq = sims[p, q]
+            cov_pq = mass[p] + mass[q] - shared_p[q]
+            ncov_pq = sizes[p] + sizes[q] - n_common_p[q]
+            red_pq = sim_p[q]
             max_pq = max(score[p], score[q])
             for r in range(q + 1, m):
-                common_pr, shared_pr = overlap[p, r]
-                common_qr, shared_qr = overlap[q, r]
                 total = len_pq + length[r]
-                cov = cov_pq + mass[r] - shared_pr - shared_qr
-                ncov = ncov_pq + len(lemma_sets[r]) - len(common_pr) - len(common_qr)
-                triple = common_pq & lemma_sets[r] if common_pq else None
-                if triple:
-                    cov += sum(map(prob.__getitem__, sorted(triple)))
-                    ncov += len(triple)
+                cov = cov_pq + mass[r] - shared_p[r] - shared_q[r]
+                ncov = ncov_pq + sizes[r] - n_common_p[r] - n_common_q[r]
+                if common_pq:
+                    triple = common_pq & lemma_sets[r]
+                    if triple:
+                        cov += sum(map(prob.__getitem__, sorted(triple)))
+                        ncov += len(triple)
+                top = score[r] if score[r] > max_pq else max_pq  # max(max_pq, score[r])
                 value = (
-                    add_pq + additive[r] + w_maxp * max(max_pq, score[r])
+                    add_pq + additive[r] + w_maxp * top
                     + w_len2 * (total / 30) ** 2 + w_log * math.log(total + 1)
-                    + w_red * (red_pq + sims[p, r] + sims[q, r])
+                    + w_red * (red_pq + sim_p[r] + sim_q[r])
                     + w_cov * cov + w_rate * cov / (total + 34) + w_ncov * ncov
                 )  # fmt: skip
                 if value > best_value:
@@ -574,7 +608,7 @@ def select(
         return sorted(a.eligible)
     ranked = sorted(a.eligible, key=lambda i: (-scores[i], i))
     candidates = ranked[:CANDIDATES]
-    a.word_prob = word_probabilities(a, (w for i in candidates for w in a.content[i]))
+    a.word_prob = word_probabilities(a, chain.from_iterable(map(a.content.__getitem__, candidates)))
     chosen: tuple[int, ...] | None = None
     for size in range(min(limit, 3, len(candidates)), 0, -1):
         chosen = _best_set(a, candidates, size, scores, words)
