@@ -23,6 +23,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -160,14 +161,17 @@ def model_from_json(obj: object, where: str) -> IdfModel:
     df = obj.get("df")
     if not isinstance(documents, int) or documents < 0 or not isinstance(df, dict):
         raise UsageError(f"{where}: IDF model has no valid \"documents\" count or \"df\" table")
-    if not all(isinstance(n, int) and 0 <= n <= documents for n in df.values()):
+    counts = df.values()  # C-level checks: a shipped model holds ~150k keys
+    if not all(map(isinstance, counts, repeat(int))) or (
+            df and not (min(counts) >= 0 and max(counts) <= documents)):
         raise UsageError(f"{where}: IDF model has document frequencies outside 0..{documents}")
     lang = obj.get("lang")
     min_df = obj.get("min_df", 1)
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
     return IdfModel(
         documents=documents,
-        df={str(k): v for k, v in df.items()},
+        # JSON keys are strings already: a plain copy (the comprehension for other dicts)
+        df=dict(df) if set(map(type, df)) <= {str} else {str(k): v for k, v in df.items()},
         lang=lang if isinstance(lang, str) else None,
         min_df=min_df if isinstance(min_df, int) else 1,
         meta=meta or {},

@@ -40,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from heapq import nsmallest
-from itertools import chain, combinations, repeat
+from itertools import accumulate, chain, combinations, repeat
 from operator import itemgetter, mul, truediv
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,14 @@ _CAPTION_TAIL = re.compile(
     r"(?i)\b(?:afp|reuters|getty(?:\s+images)?|ap|istock|shutterstock|epa|maxppp|abaca|sipa)"
     r"\s*(?:photo|images)?\W*$"
 )
+#: ``_CAPTION_TAIL`` read backwards, matched at the start of the reversed text: the same
+#: texts match (each part reversed; \b, \s, \W and case folding are symmetric), but a
+#: match is tried at one place instead of at every character.
+_CAPTION_TAIL_REVERSED = re.compile(
+    r"(?i)\W*(?:otohp|segami)?\s*(?:(?:segami\s+)?ytteg|"
+    + "|".join(w[::-1] for w in "afp reuters ap istock shutterstock epa maxppp abaca sipa".split())
+    + r")\b"
+)
 #: The tail pattern is searched in the last characters only (from a space, so \b is unchanged).
 _TAIL_CHARS = 48
 
@@ -93,7 +101,7 @@ def _is_caption(text: str) -> bool:
     if _CAPTION_HEAD.match(text) or "©" in text:
         return True
     cut = text.rfind(" ", 0, max(len(text) - _TAIL_CHARS, 0)) if len(text) > _TAIL_CHARS else 0
-    return _CAPTION_TAIL.search(text, max(cut, 0)) is not None
+    return _CAPTION_TAIL_REVERSED.match(text[: cut - 1 : -1] if cut > 0 else text[::-1]) is not None
 
 
 # --------------------------------------------------------------------------- model
@@ -115,30 +123,58 @@ class Analysis:
     """What the selection needs to know about one article's sentences."""
 
     n: int
-    words: list[int]  # whitespace words (for --words budgets)
+    texts: list[str]  # the sentences' text
     length: list[int]  # word tokens (the length the models learnt)
     content: list[list[str]]  # content lemmas per sentence
     eligible: list[int]  # sentences that may be picked
     punctuated: bool = True
     features: dict[int, list[float]] = field(default_factory=dict)  # eligible -> raw features
-    units: list[dict[str, float]] = field(default_factory=list)  # unit ISF vectors
     word_prob: dict[str, float] = field(default_factory=dict)
     # word statistics for the word model
     tf: Counter[str] = field(default_factory=Counter)
     sf: Counter[str] = field(default_factory=Counter)
     first: dict[str, int] = field(default_factory=dict)
     capital: set[str] = field(default_factory=set)
-    _sims: dict[tuple[int, int], float] = field(default_factory=dict)
+    # unit ISF vectors, flat: the distinct lemmas of sentence i and their weights are
+    # _lemmas[_at[i]:_at[i + 1]] and _weights[...]; the dict of a sentence is built when asked
+    _lemmas: list[str] = field(default_factory=list, repr=False)
+    _weights: list[float] = field(default_factory=list, repr=False)
+    _at: list[int] = field(default_factory=lambda: [0], repr=False)
+    _units: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
+    _words: list[int] | None = field(default=None, repr=False)
+    _sims: dict[tuple[int, int], float] = field(default_factory=dict, repr=False)
+
+    @property
+    def words(self) -> list[int]:
+        """Whitespace words per sentence (for --words budgets), counted the first time asked."""
+        if self._words is None:
+            self._words = [len(t.split()) for t in self.texts]
+        return self._words
+
+    def unit(self, i: int) -> dict[str, float]:
+        """Sentence ``i``'s unit ISF vector: lemma -> weight (built once, when first asked)."""
+        vector = self._units.get(i)
+        if vector is None:
+            lo, hi = self._at[i], self._at[i + 1]
+            pairs = zip(self._lemmas[lo:hi], self._weights[lo:hi], strict=True)
+            vector = self._units[i] = dict(pairs)
+        return vector
+
+    @property
+    def units(self) -> list[dict[str, float]]:
+        """Every sentence's unit ISF vector."""
+        return [self.unit(i) for i in range(len(self._at) - 1)]
 
     def sim(self, i: int, j: int) -> float:
         """Cosine of two sentences' ISF vectors (cached)."""
         key = (i, j) if i < j else (j, i)
         value = self._sims.get(key)
         if value is None:
-            ui, uj = self.units[i], self.units[j]
+            ui, uj = self.unit(i), self.unit(j)
             if len(ui) > len(uj):
                 ui, uj = uj, ui
-            value = sum(x * uj[w] for w, x in ui.items() if w in uj)
+            common = list(filter(uj.__contains__, ui))  # in ui's order
+            value = sum(map(mul, map(ui.__getitem__, common), map(uj.__getitem__, common)))
             self._sims[key] = value
         return value
 
@@ -158,13 +194,18 @@ def _ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _FINAL
 
 
-def _is_heading(text: str, n_words: int) -> bool:
-    """Short lines without final punctuation (headings, captions) and photo credits."""
-    if not text.strip():
+def _is_heading(text: str, ends: bool) -> bool:
+    """Short lines without final punctuation (headings, captions) and photo credits.
+
+    ``ends``: whether ``text`` ends with final punctuation. Words are counted only when the
+    answer depends on their number (most sentences end and are no caption).
+    """
+    if not text or text.isspace():
         return True
-    if n_words <= HEADING_WORDS and not _ends_sentence(text):
-        return True
-    return n_words <= 20 and _is_caption(text)
+    if not ends:
+        n_words = len(text.split())
+        return n_words <= HEADING_WORDS or n_words <= 20 and _is_caption(text)
+    return _is_caption(text) and len(text.split()) <= 20
 
 
 #: Per token shape (norm -> word?, quote?, content shape?, first person?), shared by articles.
@@ -235,24 +276,29 @@ def analyse(record: Record) -> Analysis:
         capitals.append(caps)
         bigrams.append(pairs)
     sentence_texts = [text[s["start"] : s["end"]] for s in spans]
-    words = [len(s.split()) for s in sentence_texts]
-    flags = [_is_heading(sentence_texts[i], words[i]) for i in range(n)]
+    ends = list(map(_ends_sentence, sentence_texts))
+    flags = list(map(_is_heading, sentence_texts, ends))
     eligible = [i for i in range(n) if not flags[i] and length[i] >= MIN_WORDS]
     if not eligible:
         eligible = [i for i in range(n) if not flags[i] and length[i] > 0]
     if not eligible:  # a list or a transcript: every line is a candidate
         eligible = [i for i in range(n) if length[i] > 0]
-    punctuated = any(_ends_sentence(t) for t in sentence_texts)
-    a = Analysis(n, words, length, content, eligible, punctuated=punctuated)
+    punctuated = any(ends)
+    a = Analysis(n, sentence_texts, length, content, eligible, punctuated=punctuated)
     a.capital = capital
     _sentence_features(a, quoted, first_person, capitals, bigrams)
     return a
 
 
 def _count(lemmas: list[str]) -> dict[str, int]:
-    """Counter(lemmas), faster in the common case where no lemma repeats within a sentence."""
+    """Counter(lemmas) as a plain dict, faster (most sentences repeat no lemma)."""
     once = dict.fromkeys(lemmas, 1)
-    return once if len(once) == len(lemmas) else Counter(lemmas)
+    if len(once) == len(lemmas):
+        return once
+    counts = dict.fromkeys(lemmas, 0)
+    for w in lemmas:
+        counts[w] += 1
+    return counts
 
 
 def _sentence_features(
@@ -262,78 +308,115 @@ def _sentence_features(
     capitals: list[int],
     bigrams: list[set[tuple[str, str]]],
 ) -> None:
-    """Sentence features: position, length, and how central each sentence is."""
+    """Sentence features: position, length, and how central each sentence is.
+
+    The unit ISF vectors are computed over flat lists (every sentence's distinct lemmas one
+    after the other, sentence i at ``at[i]:at[i + 1]``); each float is the same operation on
+    the same operands, in the same order, as a loop over each sentence's dict.
+    """
     n = a.n
     tf, sf, first = a.tf, a.sf, a.first
-    counts = [_count(c) for c in a.content]
-    tf.update(chain.from_iterable(a.content))
+    content = a.content
+    counts = [_count(c) for c in content]
+    tf.update(chain.from_iterable(content))
     sf.update(chain.from_iterable(counts))
-    for i in range(n - 1, -1, -1):  # the earliest sentence writes last
-        first.update(dict.fromkeys(counts[i], i))
+    lemmas = a._lemmas = list(chain.from_iterable(counts))
+    sizes = list(map(len, counts))
+    at = a._at = list(accumulate(sizes, initial=0))
+    # the sentence where each lemma first appears (the earliest sentence is written last)
+    where = chain.from_iterable(map(repeat, range(n - 1, -1, -1), reversed(sizes)))
+    first.update(zip(reversed(lemmas), where, strict=True))
     total = sum(tf.values()) or 1
     doc_norm2 = sum(map(mul, tf.values(), tf.values()))
     top = {w for _, w in nsmallest(10, [(-k, w) for w, k in tf.items() if k > 1])}
     # unit ISF vectors: degree centrality = u_i . (sum of all u) - 1
-    isf = {w: math.log(1 + n / k) for w, k in sf.items()}
+    logs = {k: math.log(1 + n / k) for k in set(sf.values())}  # isf by sentence frequency
+    isf = map(logs.__getitem__, map(sf.__getitem__, lemmas))
+    vec = list(map(mul, chain.from_iterable(map(dict.values, counts)), isf))
+    squares = list(map(mul, vec, vec))
+    norms = [math.sqrt(sum(squares[lo:hi])) or 1.0 for lo, hi in zip(at[:-1], at[1:], strict=True)]
+    unit = a._weights = list(map(truediv, vec, chain.from_iterable(map(repeat, norms, sizes))))
     centroid = dict.fromkeys(sf, 0.0)
-    units = a.units
-    for cnt in counts:
-        vec = list(map(mul, cnt.values(), map(isf.__getitem__, cnt)))
-        norm = math.sqrt(sum(map(mul, vec, vec))) or 1.0
-        unit = dict(zip(cnt, map(truediv, vec, repeat(norm)), strict=True))
-        units.append(unit)
-        for w, v in unit.items():
-            centroid[w] += v
+    for w, v in zip(lemmas, unit, strict=True):
+        centroid[w] += v
     seen: set[tuple[str, str]] = set()
     repeated: set[tuple[str, str]] = set()
     for pairs in bigrams:  # word pairs found in more than one sentence
         repeated |= seen & pairs
         seen |= pairs
+    tf_of, centroid_of = tf.__getitem__, centroid.__getitem__
+    n_top = len(top) or 1
+    span = max(n - 1, 1)
+    features = a.features
+    # inlined for speed (one row per eligible sentence): each expression keeps the operands
+    # and order of the plain one noted beside it, so the floats are the same
     for rank, i in enumerate(a.eligible):
         cnt = counts[i]
+        lemmas_i = content[i]
         m = a.length[i]
         # cosine with the rest of the document (raw term frequencies t, sentence counts k):
         # integer sums of k*t and k*k give k*(t-k), t*t-(t-k)**2, and the sentence norm
-        mass = sum(map(mul, cnt.values(), map(tf.__getitem__, cnt)))
-        own = sum(map(mul, cnt.values(), cnt.values()))
-        num = mass - own
+        mass = sum(map(tf_of, lemmas_i))  # sum of k*t
+        own = sum(map(mul, cnt.values(), cnt.values())) if len(cnt) < len(lemmas_i) else len(cnt)
         rest2 = doc_norm2 - (2 * mass - own)
-        cosrest = num / ((math.sqrt(own) or 1.0) * math.sqrt(rest2)) if rest2 > 0 else 0.0
-        unit = units[i]
-        degree = sum(map(mul, unit.values(), map(centroid.__getitem__, unit)))
-        degree = degree - 1.0 if unit else 0.0
-        a.features[i] = [
+        cosrest = (mass - own) / ((math.sqrt(own) or 1.0) * math.sqrt(rest2)) if rest2 > 0 else 0.0
+        if cnt:
+            lo, hi = at[i], at[i + 1]
+            degree = sum(map(mul, unit[lo:hi], map(centroid_of, lemmas[lo:hi]))) - 1.0
+        else:
+            degree = 0.0
+        pairs = bigrams[i]
+        features[i] = [
             1.0 / (rank + 1),
-            float(rank == 0),
+            1.0 if rank == 0 else 0.0,  # float(rank == 0)
             math.log(1 + m),
-            float(m < 8),
-            float(quoted[i]),
-            float(first_person[i]),
+            1.0 if m < 8 else 0.0,  # float(m < 8)
+            1.0 if quoted[i] else 0.0,
+            1.0 if first_person[i] else 0.0,
             cosrest,
-            len(top.intersection(cnt)) / (len(top) or 1),
-            mass / total / max(len(a.content[i]), 1),
-            len(bigrams[i] & repeated) / math.sqrt(len(bigrams[i]) + 1),
-            max(degree, 0.0) / max(n - 1, 1),
-            capitals[i] / max(m, 1),
+            len(top.intersection(cnt)) / n_top if top else 0.0,
+            mass / total / (len(lemmas_i) or 1),
+            len(pairs & repeated) / math.sqrt(len(pairs) + 1) if pairs else 0.0,
+            (0.0 if degree < 0.0 else degree) / span,  # max(degree, 0.0)
+            capitals[i] / (m or 1),
         ]
 
 
 def word_probabilities(a: Analysis, lemmas: Iterable[str]) -> dict[str, float]:
-    """Word model: P(lemma appears in a lead paragraph), for the lemmas asked."""
+    """Word model: P(lemma appears in a lead paragraph), for the lemmas asked.
+
+    The terms of ``word_row`` that depend on one statistic only (its count, sentence count,
+    first sentence, length) are computed once per value and summed in the model's order.
+    """
     weights, bias = _folded("words")
     w_logtf, w_spread, w_inv, w_rel, w_in, w_cap, w_len, w_once, w_logn = weights
     tf, sf, first, capital, n = a.tf, a.sf, a.first, a.capital, a.n
     span, logn = max(n - 1, 1), math.log(max(n, 1))
+    last = w_logn * logn
+    cap_terms = (w_cap * 0.0, w_cap * 1.0)  # w_cap * float(w in capital)
+    by_count: dict[int, tuple[float, float]] = {}
+    by_spread: dict[int, float] = {}
+    by_first: dict[int, tuple[float, float, float]] = {}
+    by_len: dict[int, float] = {}
     out: dict[str, float] = {}
-    for w in lemmas:
-        if w not in out:
-            k, f = tf[w], first[w]
-            # the word_row features, summed in the same order as the linear model
-            z = bias + (w_logtf * math.log(k) + w_spread * (sf[w] / n) + w_inv * (1.0 / (f + 1))
-                        + w_rel * (f / span) + w_in * float(f == 0) + w_cap * float(w in capital)
-                        + w_len * (min(len(w), 15) / 15) + w_once * float(k == 1)
-                        + w_logn * logn)  # fmt: skip
-            out[w] = 1.0 / (1.0 + math.exp(-z))
+    for w in dict.fromkeys(lemmas):
+        k, s, f, size = tf[w], sf[w], first[w], len(w)
+        t_k = by_count.get(k)
+        if t_k is None:
+            t_k = by_count[k] = (w_logtf * math.log(k), w_once * float(k == 1))
+        t_s = by_spread.get(s)
+        if t_s is None:
+            t_s = by_spread[s] = w_spread * (s / n)
+        t_f = by_first.get(f)
+        if t_f is None:
+            t_f = by_first[f] = (w_inv * (1.0 / (f + 1)), w_rel * (f / span), w_in * float(f == 0))
+        t_len = by_len.get(size)
+        if t_len is None:
+            t_len = by_len[size] = w_len * (min(size, 15) / 15)
+        # the word_row features, summed in the same order as the linear model
+        z = bias + (t_k[0] + t_s + t_f[0] + t_f[1] + t_f[2] + cap_terms[w in capital]
+                    + t_len + t_k[1] + last)  # fmt: skip
+        out[w] = 1.0 / (1.0 + math.exp(-z))
     return out
 
 
@@ -401,7 +484,7 @@ def _best_set(
     order = sorted(candidates)
     m = len(order)
     length = [a.length[i] for i in order]
-    words = [a.words[i] for i in order]
+    words = [a.words[i] for i in order] if budget is not None else []
     score = [scores[i] for i in order]
     additive = [
         w_sumh * scores[i] * a.length[i] + w_sump * scores[i] + w_len * a.length[i] / 30
@@ -418,7 +501,7 @@ def _best_set(
     if size > 1:
         for p, q in combinations(range(m), 2):
             common = lemma_sets[p] & lemma_sets[q]
-            overlap[p, q] = (common, sum(map(prob.__getitem__, sorted(common))))
+            overlap[p, q] = (common, sum(map(prob.__getitem__, sorted(common))) if common else 0)
             sims[p, q] = a.sim(order[p], order[q])
     if size == 3 and budget is None:
         return _best_triple(order, additive, score, length, lemma_sets, mass, overlap, sims,
@@ -465,34 +548,48 @@ def _best_triple(
     weights: list[float],
     bias: float,
 ) -> tuple[int, ...] | None:
-    """``_best_set`` for three sentences without a budget: the pair parts are summed once."""
+    """``_best_set`` for three sentences without a budget: the pair parts are summed once.
+
+    The pair values are laid out in rows (``shared[p][r]`` for the pair p < r) so the inner
+    loop indexes lists; the value is the same expression, in the same order, as ``_best_set``.
+    """
     _, _, w_maxp, _, w_len2, w_log, w_red, w_cov, w_rate, w_ncov = weights
     m = len(order)
+    sizes = list(map(len, lemma_sets))
+    shared = [[0.0] * m for _ in range(m)]
+    n_common = [[0] * m for _ in range(m)]
+    sim = [[0.0] * m for _ in range(m)]
+    for (p, q), (common, value) in overlap.items():
+        shared[p][q] = value
+        n_common[p][q] = len(common)
+        sim[p][q] = sims[p, q]
     best: tuple[int, ...] | None = None
     best_value = -math.inf
     for p in range(m - 2):
+        shared_p, n_common_p, sim_p = shared[p], n_common[p], sim[p]
         for q in range(p + 1, m - 1):
-            common_pq, shared_pq = overlap[p, q]
+            shared_q, n_common_q, sim_q = shared[q], n_common[q], sim[q]
+            common_pq = overlap[p, q][0]
             add_pq = bias + additive[p] + additive[q]
             len_pq = length[p] + length[q]
-            cov_pq = mass[p] + mass[q] - shared_pq
-            ncov_pq = len(lemma_sets[p]) + len(lemma_sets[q]) - len(common_pq)
-            red_pq = sims[p, q]
+            cov_pq = mass[p] + mass[q] - shared_p[q]
+            ncov_pq = sizes[p] + sizes[q] - n_common_p[q]
+            red_pq = sim_p[q]
             max_pq = max(score[p], score[q])
             for r in range(q + 1, m):
-                common_pr, shared_pr = overlap[p, r]
-                common_qr, shared_qr = overlap[q, r]
                 total = len_pq + length[r]
-                cov = cov_pq + mass[r] - shared_pr - shared_qr
-                ncov = ncov_pq + len(lemma_sets[r]) - len(common_pr) - len(common_qr)
-                triple = common_pq & lemma_sets[r] if common_pq else None
-                if triple:
-                    cov += sum(map(prob.__getitem__, sorted(triple)))
-                    ncov += len(triple)
+                cov = cov_pq + mass[r] - shared_p[r] - shared_q[r]
+                ncov = ncov_pq + sizes[r] - n_common_p[r] - n_common_q[r]
+                if common_pq:
+                    triple = common_pq & lemma_sets[r]
+                    if triple:
+                        cov += sum(map(prob.__getitem__, sorted(triple)))
+                        ncov += len(triple)
+                top = score[r] if score[r] > max_pq else max_pq  # max(max_pq, score[r])
                 value = (
-                    add_pq + additive[r] + w_maxp * max(max_pq, score[r])
+                    add_pq + additive[r] + w_maxp * top
                     + w_len2 * (total / 30) ** 2 + w_log * math.log(total + 1)
-                    + w_red * (red_pq + sims[p, r] + sims[q, r])
+                    + w_red * (red_pq + sim_p[r] + sim_q[r])
                     + w_cov * cov + w_rate * cov / (total + 34) + w_ncov * ncov
                 )  # fmt: skip
                 if value > best_value:
@@ -511,7 +608,7 @@ def select(
         return sorted(a.eligible)
     ranked = sorted(a.eligible, key=lambda i: (-scores[i], i))
     candidates = ranked[:CANDIDATES]
-    a.word_prob = word_probabilities(a, (w for i in candidates for w in a.content[i]))
+    a.word_prob = word_probabilities(a, chain.from_iterable(map(a.content.__getitem__, candidates)))
     chosen: tuple[int, ...] | None = None
     for size in range(min(limit, 3, len(candidates)), 0, -1):
         chosen = _best_set(a, candidates, size, scores, words)
@@ -520,14 +617,17 @@ def select(
     if chosen is None:  # no sentence fits the budget: the caller cuts the best one
         return [ranked[0]]
     picked = list(chosen)
-    used = sum(a.words[i] for i in picked)
+    used = sum(a.words[i] for i in picked) if words is not None else 0
     for i in ranked:  # beyond three sentences: the next best ones, budget allowing
         if len(picked) >= limit:
             break
-        if i in picked or words is not None and used + a.words[i] > words:
+        if i in picked:
             continue
+        if words is not None:
+            if used + a.words[i] > words:
+                continue
+            used += a.words[i]
         picked.append(i)
-        used += a.words[i]
     return sorted(picked)
 
 
