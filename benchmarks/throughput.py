@@ -5,8 +5,9 @@
 Prints, on ../shared/corpora/masakhanews-fr/articles/ (881 real articles):
   * `analyze` articles/s with --jobs 1 and --jobs 2 (output to /dev/null), and the ratio;
   * side by side on the same 200 articles: `sahelcli analyze` (on a folder with its default
-    jobs, and with --jobs 1) vs YAKE keywords + sumy LexRank summaries (whole processes; needs `pip install yake sumy`; sumy is given a regex sentence
-    splitter because its NLTK data cannot be downloaded here);
+    jobs, and with --jobs 1) vs YAKE keywords + sumy LexRank summaries (whole processes;
+    needs `pip install yake sumy`; sumy is given a regex sentence splitter because its NLTK
+    data cannot be downloaded here);
   * `sahelcli --version` and `sahelcli summarize seeds/<article>` wall time (best and median of 7);
   * N articles (default 100,000: the corpus repeated) streamed as JSON Lines on stdin through
     `analyze --jobs 1` (and --jobs 2): peak RSS of the process tree, articles/s.

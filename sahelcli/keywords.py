@@ -225,8 +225,9 @@ _UNSEEN = (0, "", False, "\0", False)
 _CUT = (0, "", False, "", False)
 
 
-def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, Any]],
-             lang: str) -> _Seq:
+def _analyse(
+    text: str, sentences: list[dict[str, int]], tokens: list[dict[str, Any]], lang: str
+) -> _Seq:
     """Classify tokens in context and cut the runs phrases are taken from.
 
     A run is a maximal sequence of words with connectors between them; it is
@@ -254,13 +255,18 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
     prev_cls = 0  # its class in context (0: it cut the run)
     count = text.count
     sentence_end_at = sentence_ends.get
-    # the current sentence holds a line break (hard-wrapped text); in a text
-    # without one, never (so line breaks are never looked for)
+    # does the sentence of the current token hold a line break (hard-wrapped text)?
+    # Known per sentence, whichever of its tokens are visited (skipped forms depend on
+    # what the cache has seen, the answer must not); in a text without one, never.
     breaks = "\n" in text
-    wrapped = breaks
+    wrapped = False
+    if breaks:
+        sentence_wrapped = [count("\n", a, sentence_ends[a]) > 0 for a in starts]
+        next_start = starts[1] if len(starts) > 1 else len(text) + 1
+        sentence_index = 0
+        wrapped = bool(sentence_wrapped) and sentence_wrapped[0]
     # 0 (falsy) infos never join a run: a gap in the indices is a cut
-    for idx, found in zip(compress(range(len(infos)), infos), compress(infos, infos),
-                          strict=True):
+    for idx, found in zip(compress(range(len(infos)), infos), compress(infos, infos), strict=True):
         tok = tokens[idx]
         # another lemma than the cached one ("des": "un" or "de+le"): classify again,
         # unless the form is a connector or an article, which the form alone makes
@@ -271,13 +277,13 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
             prev_cls = 0
         prev_idx = idx
         start = tok["start"]
-        sentence_end = sentence_end_at(start)
-        if sentence_end is None:
-            initial = False
-        else:
-            initial = True
-            if breaks:
-                wrapped = count("\n", start, sentence_end) > 0
+        initial = sentence_end_at(start) is not None
+        if breaks and start >= next_start:  # a later sentence
+            sentence_index = bisect_right(starts, start) - 1
+            wrapped = sentence_wrapped[sentence_index]
+            next_start = (
+                starts[sentence_index + 1] if sentence_index + 1 < len(starts) else len(text) + 1
+            )
         # 4 word, 1 connector, 2 article (inside a phrase after a connector only),
         # 3 a capitalised stop-listed word: inside a name ("coup d'État", "la Mine"),
         # 0 a conjugated verb
@@ -287,8 +293,9 @@ def _analyse(text: str, sentences: list[dict[str, int]], tokens: list[dict[str, 
                     cls = 0
             elif cls != 3 or initial or not prev_cls:
                 cls = 0
-        if n_words > run_start and (not prev_cls or not cls or initial
-                                    or wrapped and count("\n", prev_end, start)):
+        if n_words > run_start and (
+            not prev_cls or not cls or initial or wrapped and count("\n", prev_end, start)
+        ):
             ends.append(n_words)
             run_start = n_words
         prev_cls = cls
@@ -326,7 +333,7 @@ def _finite_verb(lower: str, norm: str, lemma: str) -> bool:
     if not lemma.endswith(_VERB_LEMMA_ENDS):
         return False
     base = _fold(lemma)
-    if norm == base or norm[len(base):] in ("s", "x", "e", "es") and norm.startswith(base):
+    if norm == base or norm[len(base) :] in ("s", "x", "e", "es") and norm.startswith(base):
         return False  # "ministres", "pouvoirs", "étrangère", "premiers": nouns, adjectives
     return not lower.endswith(_PARTICIPLE_ENDS)
 
@@ -633,8 +640,9 @@ def _phrase_idf(key: str, words: int, model: IdfModel) -> float:
 _UNSCORED = -1.0
 
 
-def _scores(stats: _Stats, model: IdfModel, n_tokens: int, lazy: bool,
-            phrases: bool = False) -> list[float]:
+def _scores(
+    stats: _Stats, model: IdfModel, n_tokens: int, lazy: bool, phrases: bool = False
+) -> list[float]:
     """The score of every candidate, in ``stats`` order: TF x IDF x early-position
     prior x length x spread (one loop, no call per candidate: the memo answers).
 
@@ -658,8 +666,11 @@ def _scores(stats: _Stats, model: IdfModel, n_tokens: int, lazy: bool,
         unseen = idf < 0.0  # the key is not in the model (see _phrase_idf)
         if unseen:
             idf = -idf
-        score = (count + TITLE_WEIGHT * title_count) * idf * (
-            1.0 + POSITION_WEIGHT / (1.0 + first / scale))
+        score = (
+            (count + TITLE_WEIGHT * title_count)
+            * idf
+            * (1.0 + POSITION_WEIGHT / (1.0 + first / scale))
+        )
         if words > 1:
             length = 1.0 + LENGTH_BONUS * (words - 1)
             if unseen and count + title_count < 2:
@@ -698,14 +709,14 @@ def _rank(
     keys = list(stats)
     scores = _scores(stats, model, n_tokens, lazy=True, phrases=True)
     if _UNSCORED in scores:  # phrases seen once (of words seen more): left out too
-        once = [st for st, score in zip(stats.values(), scores, strict=True)
-                if score == _UNSCORED]
+        once = [st for st, score in zip(stats.values(), scores, strict=True) if score == _UNSCORED]
         first = min(st[3] for st in once)
         left_first = first if left_first < 0 else min(left_first, first)
         span = max(span, max(st[4] - st[3] for st in once))
     chosen, lowest = _choose(keys, stats, scores, top)
-    if left_first >= 0 and (lowest == _UNSCORED
-                            or lowest <= _left_out_bound(model, n_tokens, left_first, span)):
+    if left_first >= 0 and (
+        lowest == _UNSCORED or lowest <= _left_out_bound(model, n_tokens, left_first, span)
+    ):
         stats = _collect(seqs)
         keys = list(stats)
         scores = _scores(stats, model, n_tokens, lazy=True)
@@ -722,13 +733,18 @@ def _left_out_bound(model: IdfModel, n_tokens: int, first: int, span: int) -> fl
     never seen, its position prior, the longest length and spread (a hair more,
     against rounding)."""
     scale = max(POSITION_SCALE * n_tokens, 1.0)
-    return (model.idf_of_df(0) * (1.0 + POSITION_WEIGHT / (1.0 + first / scale))
-            * (1.0 + LENGTH_BONUS * (MAX_WORDS - 1)) * (1.0 + SPREAD_BONUS * span / n_tokens)
-            * (1.0 + 1e-9))
+    return (
+        model.idf_of_df(0)
+        * (1.0 + POSITION_WEIGHT / (1.0 + first / scale))
+        * (1.0 + LENGTH_BONUS * (MAX_WORDS - 1))
+        * (1.0 + SPREAD_BONUS * span / n_tokens)
+        * (1.0 + 1e-9)
+    )
 
 
-def _choose(keys: list[str], stats: _Stats, scores: list[float], top: int
-            ) -> tuple[list[tuple[str, list[Any], float]], float]:
+def _choose(
+    keys: list[str], stats: _Stats, scores: list[float], top: int
+) -> tuple[list[tuple[str, list[Any], float]], float]:
     """The best ``top`` candidates, near-duplicates removed, and the lowest score
     looked at (``_UNSCORED`` when the choice ran into unscored candidates).
 
@@ -823,8 +839,10 @@ def keywords_stage(
             warn(f"{record['id']}: no keyword candidate (empty text, only numbers or stop words)")
         elif idf is None and shipped_model(lang) is None and (lang or "") not in warned:
             warned.add(lang or "")
-            warn(f"{record['id']}: no background IDF model for language {lang or 'unknown'}; "
-                 "ranking by frequency and position only (use --idf FILE or --idf corpus)")
+            warn(
+                f"{record['id']}: no background IDF model for language {lang or 'unknown'}; "
+                "ranking by frequency and position only (use --idf FILE or --idf corpus)"
+            )
 
     return stage
 
