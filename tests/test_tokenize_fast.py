@@ -1,0 +1,41 @@
+"""Fast paths of the tokenizer agree with the plain ones they stand for."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from sahelcli import lemmas
+from tests.conftest import FIXTURES
+
+
+def _words() -> list[str]:
+    paths = sorted(FIXTURES.glob("*.txt"))
+    text = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in paths)
+    words = {w.strip(".,;:!?«»()\"'’") for w in text.split()}
+    return sorted(w for w in words if w)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_direct_lemma_lookup_agrees_with_simplemma(lang: str) -> None:
+    keys = sorted(lemmas.dictionary(lang))
+    sample = random.Random(7).sample(keys, 3000)
+    odd = ["12", "١٢", "Ⅻ", "e\u0301t\u00e9", "ÉTATS", "Bamako", "l'armée", "-t-il", "a\ud800"]
+    for form in sample + [k.capitalize() for k in sample[:500]] + _words() + odd:
+        try:
+            fast = lemmas.lemmatize(form, lang)
+        except ValueError as exc:
+            fast = type(exc).__name__
+        try:
+            plain = lemmas.lemmatize_plain(form, lang)
+        except ValueError as exc:
+            plain = type(exc).__name__
+        assert fast == plain, form
+
+
+def test_lookup_is_dictionary_get() -> None:
+    find = lemmas.lookup("fr")
+    dic = lemmas.dictionary("fr")
+    for form in ["armée", "Paris", "zzzq", "été", "États", "de"]:
+        assert find(form) == dic.get(form)
