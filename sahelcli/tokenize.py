@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -251,12 +252,29 @@ def stop_words(lang: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=8)
-def _dictionary(lang: str) -> Any:
-    """simplemma's form -> lemma mapping (``get`` only), or an empty dict."""
+def _dictionary(lang: str) -> Callable[[str], str | None]:
+    """simplemma's form -> lemma lookup (its mapping's ``get``), or one that finds nothing."""
     try:
-        return lemmas.dictionary(lang)
+        return lemmas.lookup(lang)
     except Exception:  # pragma: no cover - other simplemma layouts
-        return {}
+        nothing: dict[str, str] = {}
+        return nothing.get
+
+
+# unidecode of the characters of Latin and French text, for ``_fold``: unidecode works
+# character by character, so a translation table gives the same string.
+_FOLD_TABLE = {
+    code: unidecode(chr(code))
+    for code in [*range(0x80, 0x250), *range(0x2000, 0x2070), 0x20AC]
+}
+
+
+def _fold(form: str) -> str:
+    """``unidecode(form)``, faster for ASCII and Latin letters (the table above)."""
+    if form.isascii():
+        return form
+    folded = form.translate(_FOLD_TABLE)
+    return folded if folded.isascii() else unidecode(form)
 
 
 def _simplemma(form: str, lang: str) -> str:
@@ -268,7 +286,7 @@ def _simplemma(form: str, lang: str) -> str:
 
 def _is_verb_lemma(word: str, lang: str) -> bool:
     """``word`` is an infinitive the dictionary knows as its own lemma."""
-    return word.endswith(_VERB_ENDINGS) and _dictionary(lang).get(word) == word
+    return word.endswith(_VERB_ENDINGS) and _dictionary(lang)(word) == word
 
 
 def _base_lemma(form: str, lang: str) -> str:
@@ -291,7 +309,7 @@ def _base_lemma(form: str, lang: str) -> str:
     if lang == "fr" and lemma != form and lemma.endswith("s") and len(lemma) > 3:
         # simplemma sometimes returns a plural (différentes -> différents)
         singular = lemma[:-1]
-        if _dictionary(lang).get(singular) == singular:
+        if _dictionary(lang)(singular) == singular:
             lemma = singular
     return lemma
 
@@ -303,7 +321,7 @@ def _capital_lemma(form: str, lang: str) -> str:
         return _FR_CLOSED[low.replace("’", "'")]
     if lang == "en" and low == "i":
         return "I"
-    known = _dictionary(lang).get(form)
+    known = _dictionary(lang)(form)
     if known is not None:  # Paris -> Paris, Premier -> premier
         return str(known)
     lemma = _simplemma(form, lang)
@@ -314,9 +332,9 @@ def _capital_lemma(form: str, lang: str) -> str:
 def _named_common(form: str, lang: str) -> str:
     """'Conseil' in 'le Conseil de sécurité': a common noun inside a name, UD lowercases it."""
     low = form.lower()
-    if form.isupper() or _dictionary(lang).get(form) is not None:
+    if form.isupper() or _dictionary(lang)(form) is not None:
         return ""
-    return low if _dictionary(lang).get(low) == low else ""
+    return low if _dictionary(lang)(low) == low else ""
 
 
 @lru_cache(maxsize=20_000)
@@ -331,11 +349,11 @@ def _initial_lemma(form: str, lang: str) -> str:
             return "à"
     dic = _dictionary(lang)
     acronym = form.isupper() and len(form) > 1
-    common = dic.get(low) is not None or unidecode(low) in stop_words(lang) or (
+    common = dic(low) is not None or unidecode(low) in stop_words(lang) or (
         low.endswith("ment") and lang == "fr"
     )
     if acronym or not common:
-        if dic.get(form) is not None or acronym:
+        if dic(form) is not None or acronym:
             return _capital_lemma(form, lang)
         base = _base_lemma(low, lang)  # simplemma may still know an inflection
         return base if base != low else form
@@ -343,19 +361,19 @@ def _initial_lemma(form: str, lang: str) -> str:
 
 
 def _analyse(form: str, lang: str) -> Info:
-    """(norm, lemma, stop, flags) for a surface form."""
-    norm = unidecode(form).lower()
-    if not norm:  # symbols unidecode drops (emoji...)
-        norm = form.lower()
-    flags = 0
+    """(norm, lemma, stop, flags, role, lowercase) for a surface form."""
+    lower = form.lower()
+    norm = _fold(form)
+    norm = norm.lower() if norm else lower  # unidecode drops some symbols (emoji...)
     first = form[0]
-    if first in _TERMINAL_CHARS or first in ";:" or (form[-1] == "." and len(form) > 1):
-        flags |= F_SENT
-    low = form.lower().replace("’", "'")
-    if not any(ch.isalpha() for ch in form):
+    flags = F_SENT if first in _TERMINAL_CHARS or first in ";:" or (
+        form[-1] == "." and len(form) > 1
+    ) else 0
+    low = lower.replace("’", "'")
+    if not form.isalpha() and not any(ch.isalpha() for ch in form):
         return norm, form, False if lang == "und" else norm in stop_words(lang), flags, 0, low
     if lang not in SUPPORTED:
-        return norm, form.lower(), False, flags, 0, low
+        return norm, lower, False, flags, 0, low
     if first.isupper():
         flags |= F_CAP
         if low in _PRON_STARTERS or low in _DET_STARTERS:
@@ -363,14 +381,19 @@ def _analyse(form: str, lang: str) -> Info:
         lemma = _capital_lemma(form, lang)
     else:
         lemma = _base_lemma(form, lang)
-    role = _ROLES.get(low, 0) if lang == "fr" else 0
     stop = norm in stop_words(lang)
-    if not role and lang == "fr" and low.endswith("ant") and lemma == low and not stop:
-        role = R_ANT if _present_participle(low, lang) else 0
-    if low in _PLURAL_DETS:
-        flags |= F_PLURAL
-    if role:
-        flags |= F_CTX
+    if lang == "fr":
+        role = _ROLES.get(low, 0)
+        if not role and low.endswith("ant") and lemma == low and not stop:
+            role = R_ANT if _present_participle(low, lang) else 0
+        if role:
+            flags |= F_CTX
+        if low in _PLURAL_DETS:
+            flags |= F_PLURAL
+    else:
+        role = 0
+        if low in _PLURAL_DETS:
+            flags |= F_PLURAL
     # share equal strings: the caches hold hundreds of thousands of these tuples
     norm = form if norm == form else norm
     low = norm if low == norm else (form if low == form else low)
@@ -1071,7 +1094,7 @@ def _infinitive(word: str, lang: str) -> bool:
         return True
     dic = _dictionary(lang)
     stem = word[:-2]
-    return any(dic.get(stem + ending) == word for ending in ("ait", "issait", "ions"))
+    return any(dic(stem + ending) == word for ending in ("ait", "issait", "ions"))
 
 
 def _partitive(
@@ -1162,7 +1185,7 @@ def _noun_fix(form: str, lemma: str, lang: str, plural: int) -> str:
     if form.endswith(("ant", "ants", "ante", "antes")):
         return ""  # present participles after a determiner are rare and ambiguous
     noun = form[:-1] if plural and form.endswith("s") else form
-    return noun if _dictionary(lang).get(noun) is not None else ""
+    return noun if _dictionary(lang)(noun) is not None else ""
 
 
 # --------------------------------------------------------------------------- public API

@@ -39,3 +39,16 @@ def test_lookup_is_dictionary_get() -> None:
     dic = lemmas.dictionary("fr")
     for form in ["armée", "Paris", "zzzq", "été", "États", "de"]:
         assert find(form) == dic.get(form)
+
+
+def test_fold_is_unidecode() -> None:
+    from unidecode import unidecode
+
+    from sahelcli.tokenize import _fold
+
+    rnd = random.Random(3)
+    chars = [chr(c) for c in range(0x20, 0x600)] + list("’«»…–—€™œŒ😀中文\u202f\u00a0")
+    samples = ["", "abc", "Élysée", "l’armée", "Œuvre", "naïve", "Straße", "😀", "中文", "x\u0301"]
+    samples += ["".join(rnd.choice(chars) for _ in range(rnd.randint(1, 12))) for _ in range(5000)]
+    for form in samples:
+        assert _fold(form) == unidecode(form), form
