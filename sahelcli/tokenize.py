@@ -37,7 +37,8 @@ from sahelcli.records import Record
 
 Span = dict[str, int]
 Token = dict[str, Any]
-Info = tuple[str, str, bool, int, int, str]  # norm, lemma, stop, flags, role, lowercase
+# norm, lemma, stop, flags, role, lowercase, neighbour bits (N_* below)
+Info = tuple[str, str, bool, int, int, str, int]
 
 # --------------------------------------------------------------------------- word lists
 
@@ -206,6 +207,14 @@ F_PRON = 8  # capitalised subject pronoun: may start a sentence without final pu
 
 F_PLURAL = 32  # plural determiner
 
+# neighbour bits in the per-form cache: what the form is as the word before or after
+# a context role (see _context_lemmas), so that most roles are dismissed by one lookup
+N_LE_PREV = 1  # before le/la/les/leur: may make it a pronoun
+N_LE_NEXT = 2  # after le/la/les/leur: may make it a pronoun, or a verb reading to fix
+N_VERBISH = 4  # after a determiner: read as a verb (lemma in -er/-ir/-re), maybe a noun
+N_DE_PREV = 8  # before de: a negation or a participle
+N_DE_NEXT = 16  # after de: a prenominal adjective or an idiom
+
 # context roles
 R_DET, R_TRIG, R_AUX, R_LE, R_DE, R_SI, R_SOIT, R_EST, R_PAR, R_ANT = range(1, 11)
 _ROLES: dict[str, int] = {
@@ -371,9 +380,10 @@ def _analyse(form: str, lang: str) -> Info:
     ) else 0
     low = lower.replace("’", "'")
     if not form.isalpha() and not any(ch.isalpha() for ch in form):
-        return norm, form, False if lang == "und" else norm in stop_words(lang), flags, 0, low
+        stop = False if lang == "und" else norm in stop_words(lang)
+        return norm, form, stop, flags, 0, low, _neighbour_bits(form, form, low)
     if lang not in SUPPORTED:
-        return norm, lower, False, flags, 0, low
+        return norm, lower, False, flags, 0, low, _neighbour_bits(form, lower, low)
     if first.isupper():
         flags |= F_CAP
         if low in _PRON_STARTERS or low in _DET_STARTERS:
@@ -398,7 +408,22 @@ def _analyse(form: str, lang: str) -> Info:
     norm = form if norm == form else norm
     low = norm if low == norm else (form if low == form else low)
     lemma = form if lemma == form else (low if lemma == low else lemma)
-    return norm, lemma, stop, flags, role, low
+    return norm, lemma, stop, flags, role, low, _neighbour_bits(form, lemma, low)
+
+
+def _neighbour_bits(form: str, lemma: str, low: str) -> int:
+    """The N_* bits of a form (tests of _context_lemmas on its neighbours, made once)."""
+    verbish = lemma != form and lemma.endswith(_VERB_ENDINGS)
+    bits = N_VERBISH if verbish else 0
+    if low in _LE_PREV:
+        bits |= N_LE_PREV
+    if form in _LE_NEXT or form.endswith(_VERB_ENDINGS) or verbish or not form[:1].islower():
+        bits |= N_LE_NEXT
+    if low in _NEGATION or low.endswith(_PARTICIPLE_ENDINGS):
+        bits |= N_DE_PREV
+    if lemma in _PRENOMINAL or form in _DE_IDIOMS:
+        bits |= N_DE_NEXT
+    return bits
 
 
 @lru_cache(maxsize=20_000)
@@ -925,12 +950,15 @@ def _context_lemmas(
     tokens: list[Token], forms: list[str], flagged: list[int], infos: list[Info],
     initial: set[int], lang: str,
 ) -> None:
-    """Fix lemmas that depend on neighbours or on the token starting a sentence."""
-    n = len(forms)
-    last = n - 1
+    """Fix lemmas that depend on neighbours or on the token starting a sentence.
+
+    In token order (a fix may read a lemma an earlier one set). Most roles come to
+    nothing ("la" before a noun, "de" between nouns): the neighbour bits of the forms
+    around them (made once per form) dismiss those with one lookup each.
+    """
+    last = len(forms) - 1
     cache = _cache(lang)
-    for k, i in enumerate(flagged):
-        info = infos[k]
+    for i, info in zip(flagged, infos):
         if info[3] & F_CAP:
             if i in initial:
                 tokens[i]["lemma"] = _initial_lemma(forms[i], lang)
@@ -941,38 +969,22 @@ def _context_lemmas(
         role = info[4]
         if not role or i == last:
             continue
-        if role == R_DET:
+        if role == R_LE:
+            # most "le/la/les" are articles before a noun: skip unless a rule could apply
+            if (i and cache[forms[i - 1]][6] & N_LE_PREV) or cache[forms[i + 1]][6] & N_LE_NEXT:
+                _closed_in_context(tokens, forms, i, info, role, lang)
+        elif role == R_DET:
             if i and info[5] == "des":
                 _des_after_noun(tokens, forms, i, lang)
-            nxt = forms[i + 1]
-            base = cache[nxt][1]
-            if base != nxt and base.endswith(_VERB_ENDINGS):  # else surely no verb reading
+            if cache[forms[i + 1]][6] & N_VERBISH:  # else surely no verb reading
                 _noun_after(tokens, forms, i + 1, lang, info[3] & F_PLURAL)
+        elif role == R_DE:
+            if (i and cache[forms[i - 1]][6] & N_DE_PREV) or cache[forms[i + 1]][6] & N_DE_NEXT:
+                _closed_in_context(tokens, forms, i, info, role, lang)
         elif role == R_TRIG:
             _verb_after(tokens, forms, i, lang, True)
         elif role == R_AUX:
             _verb_after(tokens, forms, i, lang, False)
-        elif role == R_LE:
-            # most "le/la/les" are articles before a noun: skip unless a rule could apply
-            nxt = forms[i + 1]
-            base = cache[nxt][1]
-            if (
-                (i and cache[forms[i - 1]][5] in _LE_PREV)
-                or nxt in _LE_NEXT
-                or nxt.endswith(_VERB_ENDINGS)
-                or (base != nxt and base.endswith(_VERB_ENDINGS))
-                or not nxt[:1].islower()
-            ):
-                _closed_in_context(tokens, forms, i, info, role, lang)
-        elif role == R_DE:
-            prev = cache[forms[i - 1]][5] if i else ""
-            if (
-                prev in _NEGATION
-                or cache[forms[i + 1]][1] in _PRENOMINAL
-                or prev.endswith(_PARTICIPLE_ENDINGS)
-                or forms[i + 1] in _DE_IDIOMS
-            ):
-                _closed_in_context(tokens, forms, i, info, role, lang)
         else:
             _closed_in_context(tokens, forms, i, info, role, lang)
 
