@@ -958,7 +958,7 @@ def _context_lemmas(
     """
     last = len(forms) - 1
     cache = _cache(lang)
-    for i, info in zip(flagged, infos):
+    for i, info in zip(flagged, infos, strict=True):
         if info[3] & F_CAP:
             if i in initial:
                 tokens[i]["lemma"] = _initial_lemma(forms[i], lang)
