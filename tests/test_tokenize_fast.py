@@ -52,3 +52,30 @@ def test_fold_is_unidecode() -> None:
     samples += ["".join(rnd.choice(chars) for _ in range(rnd.randint(1, 12))) for _ in range(5000)]
     for form in samples:
         assert _fold(form) == unidecode(form), form
+
+
+def _mixed_texts() -> list[str]:
+    rnd = random.Random(5)
+    words = _words() + ["l'armée", "d’un", "the", "les", "der", "los", "il", "è", "½", "x_y", "3e"]
+    glue = [" ", " ", " ", "\n", ", ", "'", "’", "-", "\u00a0", "_", "2"]
+    return [
+        "".join(rnd.choice(words) + rnd.choice(glue) for _ in range(rnd.randint(0, 80)))
+        for _ in range(1500)
+    ]
+
+
+def test_langid_words_are_the_regex_matches() -> None:
+    from sahelcli import langid
+
+    for text in _mixed_texts():
+        low = text.lower()
+        assert sorted(langid._word_list(low)) == sorted(langid._WORD.findall(low))
+
+
+def test_langid_decisions_do_not_depend_on_word_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sahelcli import langid
+
+    texts = _mixed_texts()
+    fast = [langid.detect_language(t) for t in texts]
+    monkeypatch.setattr(langid, "_word_list", langid._WORD.findall)
+    assert [langid.detect_language(t) for t in texts] == fast
