@@ -27,6 +27,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import and_, itemgetter
 from typing import Any
 
 from unidecode import unidecode
@@ -789,8 +791,10 @@ def _sentence_starts(
     stops = stop_words(lang) if lang in SUPPORTED else frozenset()
     last_cut = 0  # index of the first token of the current sentence
     reach = 0  # marks up to here already went with an earlier end ("?!!", "» )")
-    for k, i in enumerate(flagged):
-        flags = infos[k][3]
+    # only the few tokens that may end or start a sentence (most flagged ones are for
+    # context lemmas), picked at C level
+    marks = list(map(and_, map(itemgetter(3), infos), repeat(F_SENT | F_PRON)))
+    for i, flags in zip(compress(flagged, marks), filter(None, marks), strict=True):
         if i + 1 >= n or i + 1 <= last_cut or i < reach:
             continue
         if flags & F_SENT:
@@ -906,6 +910,7 @@ def _closes_quote(text: str, tokens: list[Token], j: int, end: int) -> bool:
     return text.count('"', paragraph, start) % 2 == 1
 
 
+_START = itemgetter("start")
 _BULLETS = frozenset("- – — • * · ▪ ►".split())
 
 
@@ -920,11 +925,10 @@ def _newline_starts(
     """Add sentence starts at line breaks: blank lines and bullets always; a single break
     before a capital after a short line with no trailing comma or function word
     (a heading), not inside hard-wrapped prose."""
-    token_starts = [t["start"] for t in tokens]
     extra = []
     pos = text.find("\n")
     while pos >= 0:
-        j = bisect_right(token_starts, pos)
+        j = bisect_right(tokens, pos, key=_START)  # a few probes, not a list of all starts
         if not 0 < j < len(tokens):
             break
         gap = text[tokens[j - 1]["end"] : tokens[j]["start"]]
