@@ -216,6 +216,8 @@ N_LE_NEXT = 2  # after le/la/les/leur: may make it a pronoun, or a verb reading 
 N_VERBISH = 4  # after a determiner: read as a verb (lemma in -er/-ir/-re), maybe a noun
 N_DE_PREV = 8  # before de: a negation or a participle
 N_DE_NEXT = 16  # after de: a prenominal adjective or an idiom
+N_SKIP_ADV = 32  # an adverb _verb_after looks past ("pas", "déjà")
+N_NO_VERB_FIX = 64  # _verb_fix gives nothing for it (finite or participle)
 
 # context roles
 R_DET, R_TRIG, R_AUX, R_LE, R_DE, R_SI, R_SOIT, R_EST, R_PAR, R_ANT = range(1, 11)
@@ -425,6 +427,14 @@ def _neighbour_bits(form: str, lemma: str, low: str) -> int:
         bits |= N_DE_PREV
     if lemma in _PRENOMINAL or form in _DE_IDIOMS:
         bits |= N_DE_NEXT
+    if form in _SKIP_ADV:
+        bits |= N_SKIP_ADV
+    # the tests _verb_fix makes before it looks at the form's ending (in its order)
+    if (
+        not form.isalpha() or not form.islower() or verbish
+        or ((form in _AUX_ALL or form in _FR_CLOSED) and form not in ("sommes", "suis"))
+    ):
+        bits |= N_NO_VERB_FIX
     return bits
 
 
@@ -985,10 +995,10 @@ def _context_lemmas(
         elif role == R_DE:
             if (i and cache[forms[i - 1]][6] & N_DE_PREV) or cache[forms[i + 1]][6] & N_DE_NEXT:
                 _closed_in_context(tokens, forms, i, info, role, lang)
-        elif role == R_TRIG:
-            _verb_after(tokens, forms, i, lang, True)
-        elif role == R_AUX:
-            _verb_after(tokens, forms, i, lang, False)
+        elif role == R_TRIG or role == R_AUX:
+            bits = cache[forms[i + 1]][6]
+            if bits & N_SKIP_ADV or not bits & N_NO_VERB_FIX:  # else "il a", "est allé"
+                _verb_after(tokens, forms, i, lang, role == R_TRIG)
         else:
             _closed_in_context(tokens, forms, i, info, role, lang)
 

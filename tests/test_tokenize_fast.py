@@ -79,3 +79,28 @@ def test_langid_decisions_do_not_depend_on_word_order(monkeypatch: pytest.Monkey
     fast = [langid.detect_language(t) for t in texts]
     monkeypatch.setattr(langid, "_word_list", langid._WORD.findall)
     assert [langid.detect_language(t) for t in texts] == fast
+
+
+def test_neighbour_bits_match_the_tests_they_replace() -> None:
+    """Each N_* bit of a form is exactly the test _context_lemmas used to make on it."""
+    import sahelcli.tokenize as tok
+
+    forms = _words() + ["le", "la", "en", "y", "pas", "déjà", "sommes", "suis", "est", "a",
+                        "nombreux", "jamais", "composé", "arrivée", "garder", "Paris", "2023",
+                        "l'", "mer", "dit", "été", "leur", "ont", "ÉTAT", "ª", ","]
+    for form in forms:
+        info = tok._analyse(form, "fr")
+        lemma, low, bits = info[1], info[5], info[6]
+        verbish = lemma != form and lemma.endswith(tok._VERB_ENDINGS)
+        le_next = (form in tok._LE_NEXT or form.endswith(tok._VERB_ENDINGS) or verbish
+                   or not form[:1].islower())
+        assert bool(bits & tok.N_VERBISH) == verbish, form
+        assert bool(bits & tok.N_LE_NEXT) == le_next, form
+        assert bool(bits & tok.N_LE_PREV) == (low in tok._LE_PREV), form
+        de_prev = low in tok._NEGATION or low.endswith(tok._PARTICIPLE_ENDINGS)
+        assert bool(bits & tok.N_DE_PREV) == de_prev, form
+        assert bool(bits & tok.N_DE_NEXT) == (lemma in tok._PRENOMINAL or form in tok._DE_IDIOMS)
+        assert bool(bits & tok.N_SKIP_ADV) == (form in tok._SKIP_ADV), form
+        if bits & tok.N_NO_VERB_FIX:
+            assert tok._verb_fix(form, lemma, "fr", True) == "", form
+            assert tok._verb_fix(form, lemma, "fr", False) == "", form
