@@ -779,7 +779,15 @@ def _chunk_pieces(chunk: str, lang: str) -> tuple[Piece, ...]:
     """Tokens of one whitespace-free chunk, as (start, end, form, info) relative to it."""
     cache = _cache(lang)
     pieces = []
-    for s, e in _chunk_spans(chunk, lang):
+    size = len(chunk)
+    head = chunk[:-1]
+    if chunk[-1] in _TRAILING_ALL and head.isalpha() and (
+        chunk[-1] != "." or (head.lower() not in _ABBREV and (size > 2 or not head.isupper()))
+    ):  # "Bamako," "armée." (half the new chunks): what _chunk_spans makes of them
+        spans: list[tuple[int, int]] = [(0, size - 1), (size - 1, size)]
+    else:
+        spans = _chunk_spans(chunk, lang)
+    for s, e in spans:
         form = chunk[s:e]
         info = cache.get(form)
         if info is None:

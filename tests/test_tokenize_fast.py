@@ -104,3 +104,15 @@ def test_neighbour_bits_match_the_tests_they_replace() -> None:
         if bits & tok.N_NO_VERB_FIX:
             assert tok._verb_fix(form, lemma, "fr", True) == "", form
             assert tok._verb_fix(form, lemma, "fr", False) == "", form
+
+
+def test_chunk_fast_path_agrees_with_chunk_spans() -> None:
+    import sahelcli.tokenize as tok
+
+    heads = ["a", "A", "M", "etc", "Bamako", "armée", "cf", "Mme", "vol", "é", "É", "中", "x"]
+    for head in heads:
+        for mark in sorted(tok._TRAILING_ALL) + ["-", "'"]:
+            chunk = head + mark
+            for lang in ("fr", "en", "und"):
+                pieces = tok._chunk_pieces(chunk, lang)
+                assert [(a, b) for a, b, _, _ in pieces] == tok._chunk_spans(chunk, lang), chunk
