@@ -15,10 +15,12 @@ come from stopwords-iso (MIT).
 
 Speed matters (every stage stands on this): the text is cut at whitespace;
 plain words (most chunks) go straight to a per-form cache of (norm, lemma,
-stop, flags), other chunks are split once (a fast path, else one compiled
-regex) and their pieces cached; only the tokens whose flags ask for it are
-looked at again for sentence ends and context. Every cache holds context-free
-values, so results never depend on what was tokenised before.
+stop, flags, role, lowercase, neighbour bits), other chunks are split once (a
+fast path, else one compiled regex) and their pieces cached; only the tokens
+whose flags ask for it are looked at again for sentence ends and context, and
+the neighbour bits of the forms around a context role dismiss most of those
+with one lookup. Every cache holds context-free values, so results never
+depend on what was tokenised before.
 """
 
 from __future__ import annotations
