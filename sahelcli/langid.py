@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import compress
+from operator import not_
 from typing import Any
 
 SUPPORTED = ("fr", "en")
@@ -62,6 +64,18 @@ def _vote(words: list[str]) -> Counter[str]:
     return Counter(filter(None, map(_LANG_OF.get, words)))
 
 
+def _word_list(sample: str) -> list[str]:
+    """The matches of ``_WORD`` in ``sample``, in another order (only counted).
+
+    Words never span whitespace, so the chunks of ``sample.split()`` that are all
+    letters are words as they are; only the others are searched, all in one string."""
+    chunks = sample.split()
+    plain = list(map(str.isalpha, chunks))
+    words = list(compress(chunks, plain))
+    words += _WORD.findall(" ".join(compress(chunks, map(not_, plain))))
+    return words
+
+
 def _dictionary_vote(words: list[str], sample: str, counts: Counter[str]) -> str | None:
     """French vs English for short text: which dictionary knows more of the words."""
     fr, en = _dictionary("fr"), _dictionary("en")
@@ -94,7 +108,8 @@ def _dictionary_vote(words: list[str], sample: str, counts: Counter[str]) -> str
 def detect_language(text: str, sample_chars: int = 1500) -> str | None:
     """Return ``"fr"``, ``"en"``, another ISO 639-1 code, or None when unclear."""
     sample = text[:sample_chars]
-    words = _WORD.findall(sample.lower())
+    # the order of the words does not matter: ties in the vote decide nothing (below)
+    words = _word_list(sample.lower())
     if not words:
         return None
     counts = _vote(words)

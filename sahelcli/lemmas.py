@@ -12,7 +12,8 @@ from __future__ import annotations
 import marshal
 import os
 import tempfile
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -64,11 +65,30 @@ def load_table(lang: str) -> dict[bytes, bytes]:
 
 
 @lru_cache(maxsize=8)
+def _table(lang: str) -> dict[bytes, bytes]:
+    return load_table(lang)
+
+
+@lru_cache(maxsize=8)
 def dictionary(lang: str) -> Mapping[str, str]:
     """simplemma's form -> lemma mapping for ``lang`` (read from the cache when possible)."""
     from simplemma.strategies.dictionaries.dictionary_factory import MappingStrToByteString
 
-    return MappingStrToByteString(load_table(lang))  # type: ignore[no-any-return]
+    return MappingStrToByteString(_table(lang))  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=8)
+def lookup(lang: str) -> Callable[[str], str | None]:
+    """``dictionary(lang).get`` in one Python call instead of three (the hot lookups of
+    the tokenizer): same keys, same values, same errors (a lone surrogate cannot be
+    encoded, as in simplemma)."""
+    get = _table(lang).get
+
+    def find(form: str) -> str | None:
+        value = get(form.encode())
+        return None if value is None else value.decode()
+
+    return find
 
 
 class _CachedFactory:
@@ -87,6 +107,35 @@ def _lemmatizer() -> Any:
     return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
 
 
+# Languages whose simplemma search chain starts with a plain dictionary lookup (no
+# apostrophe-boundary split as in Turkish, no canonical folding as in Greek or Hebrew):
+# a form found as it is gets that lemma, so the lookup can be made first, directly.
+_DIRECT_LANGS = frozenset(["fr", "en"])
+
+
 def lemmatize(form: str, lang: str) -> str:
-    """simplemma's lemma of one token (its greedy mode off, as for UD)."""
+    """simplemma's lemma of one token (its greedy mode off, as for UD).
+
+    Most forms are dictionary keys, as they are or with the case of their first letter
+    swapped: simplemma (NFC, numbers kept, then these two lookups) answers those with
+    the stored lemma, which is read here without its strategy chain; all other forms
+    go through simplemma itself."""
+    if (
+        lang in _DIRECT_LANGS
+        and form
+        and unicodedata.is_normalized("NFC", form)
+        and not form.isnumeric()
+    ):
+        get = _table(lang).get
+        value = get(form.encode())
+        if value is None:
+            cased = form.lower() if form[:1].isupper() else form.capitalize()
+            value = get(cased.encode())
+        if value is not None:
+            return value.decode()
+    return str(_lemmatizer().lemmatize(form, lang))
+
+
+def lemmatize_plain(form: str, lang: str) -> str:
+    """simplemma's answer without the direct lookup (what ``lemmatize`` must agree with)."""
     return str(_lemmatizer().lemmatize(form, lang))

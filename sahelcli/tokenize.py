@@ -15,17 +15,22 @@ come from stopwords-iso (MIT).
 
 Speed matters (every stage stands on this): the text is cut at whitespace;
 plain words (most chunks) go straight to a per-form cache of (norm, lemma,
-stop, flags), other chunks are split once (a fast path, else one compiled
-regex) and their pieces cached; only the tokens whose flags ask for it are
-looked at again for sentence ends and context. Every cache holds context-free
-values, so results never depend on what was tokenised before.
+stop, flags, role, lowercase, neighbour bits), other chunks are split once (a
+fast path, else one compiled regex) and their pieces cached; only the tokens
+whose flags ask for it are looked at again for sentence ends and context, and
+the neighbour bits of the forms around a context role dismiss most of those
+with one lookup. Every cache holds context-free values, so results never
+depend on what was tokenised before.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import and_, itemgetter
 from typing import Any
 
 from unidecode import unidecode
@@ -36,7 +41,8 @@ from sahelcli.records import Record
 
 Span = dict[str, int]
 Token = dict[str, Any]
-Info = tuple[str, str, bool, int, int, str]  # norm, lemma, stop, flags, role, lowercase
+# norm, lemma, stop, flags, role, lowercase, neighbour bits (N_* below)
+Info = tuple[str, str, bool, int, int, str, int]
 
 # --------------------------------------------------------------------------- word lists
 
@@ -205,6 +211,16 @@ F_PRON = 8  # capitalised subject pronoun: may start a sentence without final pu
 
 F_PLURAL = 32  # plural determiner
 
+# neighbour bits in the per-form cache: what the form is as the word before or after
+# a context role (see _context_lemmas), so that most roles are dismissed by one lookup
+N_LE_PREV = 1  # before le/la/les/leur: may make it a pronoun
+N_LE_NEXT = 2  # after le/la/les/leur: may make it a pronoun, or a verb reading to fix
+N_VERBISH = 4  # after a determiner: read as a verb (lemma in -er/-ir/-re), maybe a noun
+N_DE_PREV = 8  # before de: a negation or a participle
+N_DE_NEXT = 16  # after de: a prenominal adjective or an idiom
+N_SKIP_ADV = 32  # an adverb _verb_after looks past ("pas", "déjà")
+N_NO_VERB_FIX = 64  # _verb_fix gives nothing for it (finite or participle)
+
 # context roles
 R_DET, R_TRIG, R_AUX, R_LE, R_DE, R_SI, R_SOIT, R_EST, R_PAR, R_ANT = range(1, 11)
 _ROLES: dict[str, int] = {
@@ -251,12 +267,29 @@ def stop_words(lang: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=8)
-def _dictionary(lang: str) -> Any:
-    """simplemma's form -> lemma mapping (``get`` only), or an empty dict."""
+def _dictionary(lang: str) -> Callable[[str], str | None]:
+    """simplemma's form -> lemma lookup (its mapping's ``get``), or one that finds nothing."""
     try:
-        return lemmas.dictionary(lang)
+        return lemmas.lookup(lang)
     except Exception:  # pragma: no cover - other simplemma layouts
-        return {}
+        nothing: dict[str, str] = {}
+        return nothing.get
+
+
+# unidecode of the characters of Latin and French text, for ``_fold``: unidecode works
+# character by character, so a translation table gives the same string.
+_FOLD_TABLE = {
+    code: unidecode(chr(code))
+    for code in [*range(0x80, 0x250), *range(0x2000, 0x2070), 0x20AC]
+}
+
+
+def _fold(form: str) -> str:
+    """``unidecode(form)``, faster for ASCII and Latin letters (the table above)."""
+    if form.isascii():
+        return form
+    folded = form.translate(_FOLD_TABLE)
+    return folded if folded.isascii() else unidecode(form)
 
 
 def _simplemma(form: str, lang: str) -> str:
@@ -268,7 +301,7 @@ def _simplemma(form: str, lang: str) -> str:
 
 def _is_verb_lemma(word: str, lang: str) -> bool:
     """``word`` is an infinitive the dictionary knows as its own lemma."""
-    return word.endswith(_VERB_ENDINGS) and _dictionary(lang).get(word) == word
+    return word.endswith(_VERB_ENDINGS) and _dictionary(lang)(word) == word
 
 
 def _base_lemma(form: str, lang: str) -> str:
@@ -291,7 +324,7 @@ def _base_lemma(form: str, lang: str) -> str:
     if lang == "fr" and lemma != form and lemma.endswith("s") and len(lemma) > 3:
         # simplemma sometimes returns a plural (différentes -> différents)
         singular = lemma[:-1]
-        if _dictionary(lang).get(singular) == singular:
+        if _dictionary(lang)(singular) == singular:
             lemma = singular
     return lemma
 
@@ -303,7 +336,7 @@ def _capital_lemma(form: str, lang: str) -> str:
         return _FR_CLOSED[low.replace("’", "'")]
     if lang == "en" and low == "i":
         return "I"
-    known = _dictionary(lang).get(form)
+    known = _dictionary(lang)(form)
     if known is not None:  # Paris -> Paris, Premier -> premier
         return str(known)
     lemma = _simplemma(form, lang)
@@ -314,9 +347,9 @@ def _capital_lemma(form: str, lang: str) -> str:
 def _named_common(form: str, lang: str) -> str:
     """'Conseil' in 'le Conseil de sécurité': a common noun inside a name, UD lowercases it."""
     low = form.lower()
-    if form.isupper() or _dictionary(lang).get(form) is not None:
+    if form.isupper() or _dictionary(lang)(form) is not None:
         return ""
-    return low if _dictionary(lang).get(low) == low else ""
+    return low if _dictionary(lang)(low) == low else ""
 
 
 @lru_cache(maxsize=20_000)
@@ -331,11 +364,11 @@ def _initial_lemma(form: str, lang: str) -> str:
             return "à"
     dic = _dictionary(lang)
     acronym = form.isupper() and len(form) > 1
-    common = dic.get(low) is not None or unidecode(low) in stop_words(lang) or (
+    common = dic(low) is not None or unidecode(low) in stop_words(lang) or (
         low.endswith("ment") and lang == "fr"
     )
     if acronym or not common:
-        if dic.get(form) is not None or acronym:
+        if dic(form) is not None or acronym:
             return _capital_lemma(form, lang)
         base = _base_lemma(low, lang)  # simplemma may still know an inflection
         return base if base != low else form
@@ -343,19 +376,20 @@ def _initial_lemma(form: str, lang: str) -> str:
 
 
 def _analyse(form: str, lang: str) -> Info:
-    """(norm, lemma, stop, flags) for a surface form."""
-    norm = unidecode(form).lower()
-    if not norm:  # symbols unidecode drops (emoji...)
-        norm = form.lower()
-    flags = 0
+    """(norm, lemma, stop, flags, role, lowercase) for a surface form."""
+    lower = form.lower()
+    norm = _fold(form)
+    norm = norm.lower() if norm else lower  # unidecode drops some symbols (emoji...)
     first = form[0]
-    if first in _TERMINAL_CHARS or first in ";:" or (form[-1] == "." and len(form) > 1):
-        flags |= F_SENT
-    low = form.lower().replace("’", "'")
-    if not any(ch.isalpha() for ch in form):
-        return norm, form, False if lang == "und" else norm in stop_words(lang), flags, 0, low
+    flags = F_SENT if first in _TERMINAL_CHARS or first in ";:" or (
+        form[-1] == "." and len(form) > 1
+    ) else 0
+    low = lower.replace("’", "'")
+    if not form.isalpha() and not any(ch.isalpha() for ch in form):
+        stop = False if lang == "und" else norm in stop_words(lang)
+        return norm, form, stop, flags, 0, low, _neighbour_bits(form, form, low)
     if lang not in SUPPORTED:
-        return norm, form.lower(), False, flags, 0, low
+        return norm, lower, False, flags, 0, low, _neighbour_bits(form, lower, low)
     if first.isupper():
         flags |= F_CAP
         if low in _PRON_STARTERS or low in _DET_STARTERS:
@@ -363,19 +397,47 @@ def _analyse(form: str, lang: str) -> Info:
         lemma = _capital_lemma(form, lang)
     else:
         lemma = _base_lemma(form, lang)
-    role = _ROLES.get(low, 0) if lang == "fr" else 0
     stop = norm in stop_words(lang)
-    if not role and lang == "fr" and low.endswith("ant") and lemma == low and not stop:
-        role = R_ANT if _present_participle(low, lang) else 0
-    if low in _PLURAL_DETS:
-        flags |= F_PLURAL
-    if role:
-        flags |= F_CTX
+    if lang == "fr":
+        role = _ROLES.get(low, 0)
+        if not role and low.endswith("ant") and lemma == low and not stop:
+            role = R_ANT if _present_participle(low, lang) else 0
+        if role:
+            flags |= F_CTX
+        if low in _PLURAL_DETS:
+            flags |= F_PLURAL
+    else:
+        role = 0
+        if low in _PLURAL_DETS:
+            flags |= F_PLURAL
     # share equal strings: the caches hold hundreds of thousands of these tuples
     norm = form if norm == form else norm
     low = norm if low == norm else (form if low == form else low)
     lemma = form if lemma == form else (low if lemma == low else lemma)
-    return norm, lemma, stop, flags, role, low
+    return norm, lemma, stop, flags, role, low, _neighbour_bits(form, lemma, low)
+
+
+def _neighbour_bits(form: str, lemma: str, low: str) -> int:
+    """The N_* bits of a form (tests of _context_lemmas on its neighbours, made once)."""
+    verbish = lemma != form and lemma.endswith(_VERB_ENDINGS)
+    bits = N_VERBISH if verbish else 0
+    if low in _LE_PREV:
+        bits |= N_LE_PREV
+    if form in _LE_NEXT or form.endswith(_VERB_ENDINGS) or verbish or not form[:1].islower():
+        bits |= N_LE_NEXT
+    if low in _NEGATION or low.endswith(_PARTICIPLE_ENDINGS):
+        bits |= N_DE_PREV
+    if lemma in _PRENOMINAL or form in _DE_IDIOMS:
+        bits |= N_DE_NEXT
+    if form in _SKIP_ADV:
+        bits |= N_SKIP_ADV
+    # the tests _verb_fix makes before it looks at the form's ending (in its order)
+    if (
+        not form.isalpha() or not form.islower() or verbish
+        or ((form in _AUX_ALL or form in _FR_CLOSED) and form not in ("sommes", "suis"))
+    ):
+        bits |= N_NO_VERB_FIX
+    return bits
 
 
 @lru_cache(maxsize=20_000)
@@ -719,7 +781,15 @@ def _chunk_pieces(chunk: str, lang: str) -> tuple[Piece, ...]:
     """Tokens of one whitespace-free chunk, as (start, end, form, info) relative to it."""
     cache = _cache(lang)
     pieces = []
-    for s, e in _chunk_spans(chunk, lang):
+    size = len(chunk)
+    head = chunk[:-1]
+    if chunk[-1] in _TRAILING_ALL and head.isalpha() and (
+        chunk[-1] != "." or (head.lower() not in _ABBREV and (size > 2 or not head.isupper()))
+    ):  # "Bamako," "armée." (half the new chunks): what _chunk_spans makes of them
+        spans: list[tuple[int, int]] = [(0, size - 1), (size - 1, size)]
+    else:
+        spans = _chunk_spans(chunk, lang)
+    for s, e in spans:
         form = chunk[s:e]
         info = cache.get(form)
         if info is None:
@@ -741,8 +811,10 @@ def _sentence_starts(
     stops = stop_words(lang) if lang in SUPPORTED else frozenset()
     last_cut = 0  # index of the first token of the current sentence
     reach = 0  # marks up to here already went with an earlier end ("?!!", "» )")
-    for k, i in enumerate(flagged):
-        flags = infos[k][3]
+    # only the few tokens that may end or start a sentence (most flagged ones are for
+    # context lemmas), picked at C level
+    marks = list(map(and_, map(itemgetter(3), infos), repeat(F_SENT | F_PRON)))
+    for i, flags in zip(compress(flagged, marks), filter(None, marks), strict=True):
         if i + 1 >= n or i + 1 <= last_cut or i < reach:
             continue
         if flags & F_SENT:
@@ -858,6 +930,7 @@ def _closes_quote(text: str, tokens: list[Token], j: int, end: int) -> bool:
     return text.count('"', paragraph, start) % 2 == 1
 
 
+_START = itemgetter("start")
 _BULLETS = frozenset("- – — • * · ▪ ►".split())
 
 
@@ -872,11 +945,10 @@ def _newline_starts(
     """Add sentence starts at line breaks: blank lines and bullets always; a single break
     before a capital after a short line with no trailing comma or function word
     (a heading), not inside hard-wrapped prose."""
-    token_starts = [t["start"] for t in tokens]
     extra = []
     pos = text.find("\n")
     while pos >= 0:
-        j = bisect_right(token_starts, pos)
+        j = bisect_right(tokens, pos, key=_START)  # a few probes, not a list of all starts
         if not 0 < j < len(tokens):
             break
         gap = text[tokens[j - 1]["end"] : tokens[j]["start"]]
@@ -902,12 +974,15 @@ def _context_lemmas(
     tokens: list[Token], forms: list[str], flagged: list[int], infos: list[Info],
     initial: set[int], lang: str,
 ) -> None:
-    """Fix lemmas that depend on neighbours or on the token starting a sentence."""
-    n = len(forms)
-    last = n - 1
+    """Fix lemmas that depend on neighbours or on the token starting a sentence.
+
+    In token order (a fix may read a lemma an earlier one set). Most roles come to
+    nothing ("la" before a noun, "de" between nouns): the neighbour bits of the forms
+    around them (made once per form) dismiss those with one lookup each.
+    """
+    last = len(forms) - 1
     cache = _cache(lang)
-    for k, i in enumerate(flagged):
-        info = infos[k]
+    for i, info in zip(flagged, infos, strict=True):
         if info[3] & F_CAP:
             if i in initial:
                 tokens[i]["lemma"] = _initial_lemma(forms[i], lang)
@@ -918,38 +993,22 @@ def _context_lemmas(
         role = info[4]
         if not role or i == last:
             continue
-        if role == R_DET:
+        if role == R_LE:
+            # most "le/la/les" are articles before a noun: skip unless a rule could apply
+            if (i and cache[forms[i - 1]][6] & N_LE_PREV) or cache[forms[i + 1]][6] & N_LE_NEXT:
+                _closed_in_context(tokens, forms, i, info, role, lang)
+        elif role == R_DET:
             if i and info[5] == "des":
                 _des_after_noun(tokens, forms, i, lang)
-            nxt = forms[i + 1]
-            base = cache[nxt][1]
-            if base != nxt and base.endswith(_VERB_ENDINGS):  # else surely no verb reading
+            if cache[forms[i + 1]][6] & N_VERBISH:  # else surely no verb reading
                 _noun_after(tokens, forms, i + 1, lang, info[3] & F_PLURAL)
-        elif role == R_TRIG:
-            _verb_after(tokens, forms, i, lang, True)
-        elif role == R_AUX:
-            _verb_after(tokens, forms, i, lang, False)
-        elif role == R_LE:
-            # most "le/la/les" are articles before a noun: skip unless a rule could apply
-            nxt = forms[i + 1]
-            base = cache[nxt][1]
-            if (
-                (i and cache[forms[i - 1]][5] in _LE_PREV)
-                or nxt in _LE_NEXT
-                or nxt.endswith(_VERB_ENDINGS)
-                or (base != nxt and base.endswith(_VERB_ENDINGS))
-                or not nxt[:1].islower()
-            ):
-                _closed_in_context(tokens, forms, i, info, role, lang)
         elif role == R_DE:
-            prev = cache[forms[i - 1]][5] if i else ""
-            if (
-                prev in _NEGATION
-                or cache[forms[i + 1]][1] in _PRENOMINAL
-                or prev.endswith(_PARTICIPLE_ENDINGS)
-                or forms[i + 1] in _DE_IDIOMS
-            ):
+            if (i and cache[forms[i - 1]][6] & N_DE_PREV) or cache[forms[i + 1]][6] & N_DE_NEXT:
                 _closed_in_context(tokens, forms, i, info, role, lang)
+        elif role == R_TRIG or role == R_AUX:
+            bits = cache[forms[i + 1]][6]
+            if bits & N_SKIP_ADV or not bits & N_NO_VERB_FIX:  # else "il a", "est allé"
+                _verb_after(tokens, forms, i, lang, role == R_TRIG)
         else:
             _closed_in_context(tokens, forms, i, info, role, lang)
 
@@ -1071,7 +1130,7 @@ def _infinitive(word: str, lang: str) -> bool:
         return True
     dic = _dictionary(lang)
     stem = word[:-2]
-    return any(dic.get(stem + ending) == word for ending in ("ait", "issait", "ions"))
+    return any(dic(stem + ending) == word for ending in ("ait", "issait", "ions"))
 
 
 def _partitive(
@@ -1162,7 +1221,7 @@ def _noun_fix(form: str, lemma: str, lang: str, plural: int) -> str:
     if form.endswith(("ant", "ants", "ante", "antes")):
         return ""  # present participles after a determiner are rare and ambiguous
     noun = form[:-1] if plural and form.endswith("s") else form
-    return noun if _dictionary(lang).get(noun) is not None else ""
+    return noun if _dictionary(lang)(noun) is not None else ""
 
 
 # --------------------------------------------------------------------------- public API

@@ -1,0 +1,118 @@
+"""Fast paths of the tokenizer agree with the plain ones they stand for."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from sahelcli import lemmas
+from tests.conftest import FIXTURES
+
+
+def _words() -> list[str]:
+    paths = sorted(FIXTURES.glob("*.txt"))
+    text = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in paths)
+    words = {w.strip(".,;:!?«»()\"'’") for w in text.split()}
+    return sorted(w for w in words if w)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_direct_lemma_lookup_agrees_with_simplemma(lang: str) -> None:
+    keys = sorted(lemmas.dictionary(lang))
+    sample = random.Random(7).sample(keys, 3000)
+    odd = ["12", "١٢", "Ⅻ", "e\u0301t\u00e9", "ÉTATS", "Bamako", "l'armée", "-t-il", "a\ud800"]
+    for form in sample + [k.capitalize() for k in sample[:500]] + _words() + odd:
+        try:
+            fast = lemmas.lemmatize(form, lang)
+        except ValueError as exc:
+            fast = type(exc).__name__
+        try:
+            plain = lemmas.lemmatize_plain(form, lang)
+        except ValueError as exc:
+            plain = type(exc).__name__
+        assert fast == plain, form
+
+
+def test_lookup_is_dictionary_get() -> None:
+    find = lemmas.lookup("fr")
+    dic = lemmas.dictionary("fr")
+    for form in ["armée", "Paris", "zzzq", "été", "États", "de"]:
+        assert find(form) == dic.get(form)
+
+
+def test_fold_is_unidecode() -> None:
+    from unidecode import unidecode
+
+    from sahelcli.tokenize import _fold
+
+    rnd = random.Random(3)
+    chars = [chr(c) for c in range(0x20, 0x600)] + list("’«»…–—€™œŒ😀中文\u202f\u00a0")
+    samples = ["", "abc", "Élysée", "l’armée", "Œuvre", "naïve", "Straße", "😀", "中文", "x\u0301"]
+    samples += ["".join(rnd.choice(chars) for _ in range(rnd.randint(1, 12))) for _ in range(5000)]
+    for form in samples:
+        assert _fold(form) == unidecode(form), form
+
+
+def _mixed_texts() -> list[str]:
+    rnd = random.Random(5)
+    words = _words() + ["l'armée", "d’un", "the", "les", "der", "los", "il", "è", "½", "x_y", "3e"]
+    glue = [" ", " ", " ", "\n", ", ", "'", "’", "-", "\u00a0", "_", "2"]
+    return [
+        "".join(rnd.choice(words) + rnd.choice(glue) for _ in range(rnd.randint(0, 80)))
+        for _ in range(1500)
+    ]
+
+
+def test_langid_words_are_the_regex_matches() -> None:
+    from sahelcli import langid
+
+    for text in _mixed_texts():
+        low = text.lower()
+        assert sorted(langid._word_list(low)) == sorted(langid._WORD.findall(low))
+
+
+def test_langid_decisions_do_not_depend_on_word_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sahelcli import langid
+
+    texts = _mixed_texts()
+    fast = [langid.detect_language(t) for t in texts]
+    monkeypatch.setattr(langid, "_word_list", langid._WORD.findall)
+    assert [langid.detect_language(t) for t in texts] == fast
+
+
+def test_neighbour_bits_match_the_tests_they_replace() -> None:
+    """Each N_* bit of a form is exactly the test _context_lemmas used to make on it."""
+    import sahelcli.tokenize as tok
+
+    forms = _words() + ["le", "la", "en", "y", "pas", "déjà", "sommes", "suis", "est", "a",
+                        "nombreux", "jamais", "composé", "arrivée", "garder", "Paris", "2023",
+                        "l'", "mer", "dit", "été", "leur", "ont", "ÉTAT", "ª", ","]
+    for form in forms:
+        info = tok._analyse(form, "fr")
+        lemma, low, bits = info[1], info[5], info[6]
+        verbish = lemma != form and lemma.endswith(tok._VERB_ENDINGS)
+        le_next = (form in tok._LE_NEXT or form.endswith(tok._VERB_ENDINGS) or verbish
+                   or not form[:1].islower())
+        assert bool(bits & tok.N_VERBISH) == verbish, form
+        assert bool(bits & tok.N_LE_NEXT) == le_next, form
+        assert bool(bits & tok.N_LE_PREV) == (low in tok._LE_PREV), form
+        de_prev = low in tok._NEGATION or low.endswith(tok._PARTICIPLE_ENDINGS)
+        assert bool(bits & tok.N_DE_PREV) == de_prev, form
+        assert bool(bits & tok.N_DE_NEXT) == (lemma in tok._PRENOMINAL or form in tok._DE_IDIOMS)
+        assert bool(bits & tok.N_SKIP_ADV) == (form in tok._SKIP_ADV), form
+        if bits & tok.N_NO_VERB_FIX:
+            assert tok._verb_fix(form, lemma, "fr", True) == "", form
+            assert tok._verb_fix(form, lemma, "fr", False) == "", form
+
+
+def test_chunk_fast_path_agrees_with_chunk_spans() -> None:
+    import sahelcli.tokenize as tok
+
+    heads = ["a", "A", "M", "etc", "Bamako", "armée", "cf", "Mme", "vol", "é", "É", "中", "x"]
+    for head in heads:
+        for mark in sorted(tok._TRAILING_ALL) + ["-", "'"]:
+            chunk = head + mark
+            for lang in ("fr", "en", "und"):
+                pieces = tok._chunk_pieces(chunk, lang)
+                assert [(a, b) for a, b, _, _ in pieces] == tok._chunk_spans(chunk, lang), chunk
