@@ -18,20 +18,14 @@ from sahelcli.cli.app import (
 )
 from sahelcli.cli.keywords_cmd import IdfOpt
 from sahelcli.cli.stance_cmd import ModelOpt, TargetOpt, TargetsFileOpt
-from sahelcli.cli.summarize_cmd import WordsOpt
+from sahelcli.cli.summarize_cmd import WordsOpt, sentences_option
 from sahelcli.errors import UsageError
 from sahelcli.pipeline import Pipeline
 
 # keywords and summarize both call their count -n; here each gets its own short name, so
 # "-n 3" is refused instead of silently meaning one of them.
 TopOpt = Annotated[int, typer.Option("--top", "-k", min=1, help="Keyphrases per article.")]
-SentencesOpt = Annotated[
-    Optional[int],  # noqa: UP045 - Typer needs Optional on 3.10
-    typer.Option(
-        "--sentences", "-s", min=1,
-        help="Sentences per summary (default 3; with --words only: as many as fit).",
-    ),
-]  # fmt: skip
+SentencesOpt = Annotated[Optional[int], sentences_option("-s")]  # noqa: UP045 - Typer, 3.10
 ExcelOpt = Annotated[
     bool, typer.Option("--excel", help="With --format csv: start with a UTF-8 BOM for Excel.")
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -18,13 +18,16 @@ from sahelcli.cli.app import (
 )
 from sahelcli.pipeline import Pipeline, tokenize_stage
 
-SentencesOpt = Annotated[
-    Optional[int],  # noqa: UP045 - Typer needs Optional on 3.10
-    typer.Option(
-        "--sentences", "-n", min=1,
+
+def sentences_option(short: str) -> Any:
+    """--sentences with its short name (-n here; analyze, where -n is taken, says -s)."""
+    return typer.Option(
+        "--sentences", short, min=1,
         help="Sentences per summary (default 3; with --words only: as many as fit).",
-    ),
-]  # fmt: skip
+    )  # fmt: skip
+
+
+SentencesOpt = Annotated[Optional[int], sentences_option("-n")]  # noqa: UP045 - Typer, 3.10
 WordsOpt = Annotated[
     Optional[int],  # noqa: UP045
     typer.Option("--words", "-w", min=1, help="Word budget per summary."),
