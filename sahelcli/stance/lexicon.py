@@ -13,11 +13,17 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
 from typing import Any
 
+#: Most cue surfaces ``Lexicon.lookup`` remembers (it forgets all when full).
+LOOKUP_CAP = 8192
+#: Most word forms ``Lexicon.may_start`` remembers (news vocabulary is large).
+STARTS_CAP = 65536
 #: Weight of a general polarity word relative to a news cue.
 POLARITY_WEIGHT = 0.35
 #: How each kind treats the actor by role: (agent, patient, unknown) multipliers; sign from kind.
@@ -42,6 +48,18 @@ class Cue:
     weight: float
 
 
+class _Memo(dict[str, bool]):
+    """A dict that computes (and keeps) the value of a missing word."""
+
+    def __init__(self, compute: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, word: str) -> bool:
+        value = self[word] = self.compute(word)
+        return value
+
+
 @dataclass
 class Lexicon:
     """Everything the tagger needs for one language."""
@@ -54,9 +72,47 @@ class Lexicon:
     passive: frozenset[str]
     agent_markers: frozenset[str]
     speech: frozenset[str] = frozenset()
+    #: Words a cue may start with (see ``may_start``); None when a cue starts with a
+    #: non-word character (then only a full regex scan finds every cue).
+    heads: frozenset[str] | None = None
+    #: Prefix cues made of word characters only: a word starting with one may start a cue.
+    word_prefixes: frozenset[str] = frozenset()
+    _memo: dict[str, Cue | None] = field(default_factory=dict, repr=False, compare=False)
+    _starts: _Memo = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._starts = _Memo(self._may_start)
+        self._prefix_sizes = sorted({len(p) for p in self.word_prefixes})
+
+    def may_start(self, words: list[str]) -> list[str]:
+        r"""The words of ``words`` (in order) where a cue may start. A match of the cue
+        regex at a word start covers that whole word (the form's first ``\w`` run is
+        followed by a separator, a non-word character or a word end) or, for a prefix
+        cue, starts it. Memoized per word form (context-free; emptied when full), read
+        in one C-level pass."""
+        starts = self._starts
+        if len(starts) >= STARTS_CAP:
+            starts.clear()
+        return list(compress(words, map(starts.__getitem__, words)))
+
+    def _may_start(self, word: str) -> bool:
+        if self.heads is None or word in self.heads:
+            return True
+        prefixes = self.word_prefixes
+        return any(word[:k] in prefixes for k in self._prefix_sizes if k <= len(word))
 
     def lookup(self, matched: str) -> Cue | None:
-        """The cue a regex match stands for: exact form first, then the longest prefix."""
+        """The cue a regex match stands for: exact form first, then the longest prefix.
+        Memoized per surface (a context-free value; the memo is emptied when full)."""
+        memo = self._memo
+        if matched in memo:
+            return memo[matched]
+        if len(memo) >= LOOKUP_CAP:
+            memo.clear()
+        cue = memo[matched] = self._lookup(matched)
+        return cue
+
+    def _lookup(self, matched: str) -> Cue | None:
         key = " ".join(matched.split())
         cue = self.exact.get(key)
         if cue is not None:
@@ -123,7 +179,7 @@ def get_lexicon(lang: str) -> Lexicon:
     )
     polarity = _read(f"stance-lexicon-{lang}.json")["polarity"]
     for word, value in polarity.items():
-        if lexicon.lookup(word) is None:  # a news cue outranks a general polarity word
+        if lexicon._lookup(word) is None:  # a news cue outranks a general polarity word
             exact[word] = Cue("polarity", float(value) * POLARITY_WEIGHT)
             forms.append(word)
     regex = re.compile(r"(?<![\w])" + _trie_regex(forms) + r"(?![\w])")
@@ -136,4 +192,20 @@ def get_lexicon(lang: str) -> Lexicon:
         passive=frozenset(cues["passive"][lang]),
         agent_markers=frozenset(cues["agent_markers"][lang]),
         speech=frozenset(cues["speech"][lang]),
+        heads=_heads([*exact, *(p for p in prefixes if _WORD_RUN.fullmatch(p) is None)]),
+        word_prefixes=frozenset(p for p in prefixes if _WORD_RUN.fullmatch(p)),
     )
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _heads(forms: list[str]) -> frozenset[str] | None:
+    r"""First ``\w`` runs of ``forms``; None if a form does not start with a word character."""
+    heads = set()
+    for form in forms:
+        match = _WORD_RUN.match(form)
+        if match is None:
+            return None
+        heads.add(match.group(0))
+    return frozenset(heads)

@@ -17,15 +17,24 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
-from sahelcli.stance.gazetteer import Gazetteer, Mention, fold_lower
-from sahelcli.stance.lexicon import ROLE_EFFECT, Lexicon, get_lexicon
+from sahelcli.stance.gazetteer import (
+    SPACE_NON_WORD,
+    WORD_MARKS,
+    Gazetteer,
+    Mention,
+    fold_lower,
+)
+from sahelcli.stance.lexicon import ROLE_EFFECT, Cue, Lexicon, get_lexicon
 
 _WORD = re.compile(r"\w+")
 # A sentence ends at . ! ? … (and closing quotes) before a space and a capital, digit or
 # opening quote, or at a blank line; the regex starts on the punctuation, so it is fast.
 _SENT_BREAK = re.compile(r"[.!?…]+[»”\"')\]]*(?=\s+[«“\"(\[A-ZÀ-ÖØ-Þ0-9])|\n[ \t]*\n\s*")
+_START, _END = itemgetter("start"), itemgetter("end")
 _NOT_FINAL = frozenset("m mm mme mmes mlle dr pr mgr st ste mr mrs ms prof gen col cf p".split())
 
 
@@ -116,6 +125,13 @@ _ARTICLES = frozenset(("l", "la", "le", "les", "the"))
 DETACHED_WEIGHT = 0.25
 
 
+_NEGATIVE_KINDS = frozenset(("harm", "blame", "blame_weak", "neg"))
+_SPEECH_ACT_KINDS = frozenset(("blame", "praise"))
+
+#: A mention inside a sentence: start, end (offsets in the sentence), target, demonym.
+Placed = tuple[int, int, str, bool]
+
+
 def _is_victim_complement(words: list[str], m_lo: int, lex: Lexicon) -> bool:
     """Is the mention the complement of a harm noun ("l'invasion de l'Ukraine")? Then what
     follows in the clause is said of the act, and the mention is its victim."""
@@ -139,80 +155,160 @@ def _role(
     kind: str,
 ) -> int:
     """0 agent, 1 patient, 2 unknown, 3 detached: who does the cue's action, as far as
-    word order tells."""
+    word order tells. (``not set.isdisjoint(slice)``: "any word of the slice is in the
+    set", in C.)"""
     if c_lo >= m_hi:  # cue after the mention
         gap = c_lo - m_hi
         between = words[m_hi:c_lo]
         if _is_victim_complement(words, m_lo, lex):
             return 3  # "l'invasion de l'Ukraine a été condamnée": the head noun is the subject
-        if any(w in lex.speech for w in between):
+        if not lex.speech.isdisjoint(between):
             return 3  # "l'ONU a dit s'inquiéter des violences": the violence is not the UN's
-        if any(w in lex.passive for w in words[max(m_hi, c_lo - 2) : c_lo]):
+        if not lex.passive.isdisjoint(words[max(m_hi, c_lo - 2) : c_lo]):
             return 1
-        if any(w in lex.agent_markers for w in words[c_hi : c_hi + 4]):
+        if not lex.agent_markers.isdisjoint(words[c_hi : c_hi + 4]):
             return 3  # "ont réagi à l'invasion de l'Ukraine par la Russie": the agent is named
         if kind.startswith("blame") and gap <= 2 and words[c_lo].endswith(("e", "es", "s")):
             return 1  # "la Russie, accusée de ..." (participle)
-        if any(w in lex.agent_markers for w in between):
+        if not lex.agent_markers.isdisjoint(between):
             return 2
         return 0 if gap <= 8 else 2
     gap = m_lo - c_hi  # cue before the mention
-    between = words[c_hi:m_lo]
-    if any(w in lex.agent_markers for w in between) and gap <= 6:
+    if gap <= 6 and not lex.agent_markers.isdisjoint(words[c_hi:m_lo]):
         return 0  # "... par la Russie"
-    if any(w in lex.agent_markers for w in words[c_hi : c_hi + 3]):
+    if not lex.agent_markers.isdisjoint(words[c_hi : c_hi + 3]):
         return 3  # "attentats perpétrés par des groupes [...] selon l'ONU": someone else acts
     if demonym and gap <= 1:
         return 0  # "l'invasion russe", "des frappes russes"
     return 1 if gap <= 6 else 2
 
 
-def _sentence(
-    folded: str, mentions: list[Mention], lex: Lexicon, weight: float, wanted: set[str] | None
-) -> dict[str, float]:
-    """Signed contribution of one sentence to each target it mentions."""
+Layout = tuple[list[str], list[tuple[str, int, int, bool]], list[tuple[int, int, Cue]]]
+
+
+def _layout(folded: str, mentions: list[Placed], lex: Lexicon) -> Layout | None:
+    r"""The sentence's ``\w+`` words, its mentions as word ranges (target, first word, last
+    word + 1, demonym) and its cues as word ranges (first, last + 1, cue); None when it
+    has no cue (then it adds nothing).
+
+    Why it is fast: in Latin-1 text (what ``fold_lower`` gives) the words come from one
+    ``split`` of ``word_spaced`` text, the cue regex is tried only at the words where
+    ``Lexicon.may_start`` says a cue may start (a regex scan tries every character), and
+    an offset's word index is a C-level ``count`` of word starts before it."""
+    try:
+        raw = folded.encode("latin-1")
+    except UnicodeEncodeError:
+        return _layout_plain(folded, mentions, lex)
+    if lex.heads is None:
+        return _layout_plain(folded, mentions, lex)
+    spaced = raw.translate(SPACE_NON_WORD).decode("latin-1")
+    words = spaced.split()
+    cue_spans = _outside_mentions(_cue_matches(folded, spaced, words, lex), mentions, lex)
+    if not cue_spans or not words:
+        return None
+    starts_upto = (b" " + raw.translate(WORD_MARKS)).count  # (b" w", 0, i + 2): words <= i
+    placed = []
+    for start, end, target, demonym in mentions:
+        lo = max(starts_upto(b" w", 0, start + 2) - 1, 0)
+        placed.append((target, lo, max(starts_upto(b" w", 0, end + 1), lo + 1), demonym))
+    cues = []
+    for start, end, cue in cue_spans:
+        c_lo = max(starts_upto(b" w", 0, start + 2) - 1, 0)
+        cues.append((c_lo, max(starts_upto(b" w", 0, end + 1), c_lo + 1), cue))
+    return words, placed, cues
+
+
+def _cue_matches(folded: str, spaced: str, words: list[str], lex: Lexicon) -> list[re.Match[str]]:
+    """``lex.regex.finditer(folded)``, trying the regex only at the words that may start a
+    cue: leftmost first, none overlapping. Each such word is found in ``spaced`` after
+    the previous one: every occurrence of a word that may start a cue is itself one, so
+    the next occurrence is the right one."""
+    found = []
+    padded = " " + spaced + " "
+    match = lex.regex.match
+    end = cursor = 0
+    for word in lex.may_start(words):
+        at = padded.find(" " + word + " ", cursor)  # the word starts at ``at`` in folded
+        cursor = at + len(word) + 1
+        if at >= end:
+            m = match(folded, at)
+            if m is not None:
+                found.append(m)
+                end = m.end()
+    return found
+
+
+def _layout_plain(folded: str, mentions: list[Placed], lex: Lexicon) -> Layout | None:
+    """``_layout`` by regex scans over the whole sentence (any text)."""
+    cue_spans = _outside_mentions(lex.regex.finditer(folded), mentions, lex)
     found = list(_WORD.finditer(folded))
     spans = [w.start() for w in found]
     words = [w.group(0) for w in found]
-    if not words:
+    if not cue_spans or not words:
+        return None
+    placed = []
+    for start, end, target, demonym in mentions:
+        lo = max(bisect_right(spans, start) - 1, 0)
+        placed.append((target, lo, max(bisect_right(spans, end - 1), lo + 1), demonym))
+    cues = []
+    for start, end, cue in cue_spans:
+        c_lo = max(bisect_right(spans, start) - 1, 0)
+        cues.append((c_lo, max(bisect_right(spans, end - 1), c_lo + 1), cue))
+    return words, placed, cues
+
+
+def _outside_mentions(
+    found: Iterable[re.Match[str]], mentions: list[Placed], lex: Lexicon
+) -> list[tuple[int, int, Cue]]:
+    """Cue spans outside the mentions ("Alliance des États du Sahel" is a name, not an
+    alliance), with their cue."""
+    cues = []
+    lookup = lex.lookup
+    for cm in found:
+        start, end = cm.span()
+        for s, e, _, _ in mentions:
+            if s < end and start < e:
+                break
+        else:
+            cue = lookup(cm.group(0))
+            if cue is not None:
+                cues.append((start, end, cue))
+    return cues
+
+
+def _sentence(
+    folded: str, mentions: list[Placed], lex: Lexicon, weight: float, wanted: set[str] | None
+) -> dict[str, float]:
+    """Signed contribution of one sentence to each target it mentions."""
+    layout = _layout(folded, mentions, lex)
+    if layout is None:
         return {}
-    placed = []  # (target, first word, last word + 1, demonym)
-    for m in mentions:
-        lo = max(bisect_right(spans, m.start) - 1, 0)
-        hi = max(bisect_right(spans, m.end - 1), lo + 1)
-        placed.append((m.target, lo, hi, m.demonym))
-    taken = [(m.start, m.end) for m in mentions]
-    cues = []  # (first word, last word + 1, cue)
-    for cm in lex.regex.finditer(folded):
-        if any(s < cm.end() and cm.start() < e for s, e in taken):
-            continue  # the cue is part of a name ("Alliance des États du Sahel")
-        cue = lex.lookup(cm.group(0))
-        if cue is not None:
-            c_lo = max(bisect_right(spans, cm.start()) - 1, 0)
-            cues.append((c_lo, max(bisect_right(spans, cm.end() - 1), c_lo + 1), cue))
+    words, placed, cues = layout
+    if wanted is not None:
+        placed = [p for p in placed if p[0] in wanted]
     # Speech-act cues (condemn, praise...) take what follows as their object.
-    verbs = [lo for lo, _, cue in cues if cue.kind in ("blame", "praise")]
+    verbs = [lo for lo, _, cue in cues if cue.kind in _SPEECH_ACT_KINDS]
+    negators, intensifiers = lex.negators, lex.intensifiers
     out: dict[str, float] = {}
     for c_lo, c_hi, cue in cues:
         mod = 1.0
-        before = words[max(0, c_lo - 3) : c_lo]
-        if any(w in lex.negators for w in before):
+        if not negators.isdisjoint(words[max(0, c_lo - 3) : c_lo]):
             mod = -0.5
-        if any(w in lex.intensifiers for w in words[max(0, c_lo - 2) : c_lo]):
+        if not intensifiers.isdisjoint(words[max(0, c_lo - 2) : c_lo]):
             mod *= 1.5
-        sign = -1.0 if cue.kind in ("harm", "blame", "blame_weak", "neg") else 1.0
+        sign = -1.0 if cue.kind in _NEGATIVE_KINDS else 1.0
         nearest: dict[str, tuple[int, int, int, bool]] = {}
         for target, lo, hi, demonym in placed:
-            if wanted is not None and target not in wanted:
-                continue
             dist = lo - c_hi if lo >= c_hi else max(c_lo - hi, 0)
-            if target not in nearest or dist < nearest[target][0]:
+            known = nearest.get(target)
+            if known is None or dist < known[0]:
                 nearest[target] = (dist, lo, hi, demonym)
+        effects = ROLE_EFFECT[cue.kind]
         for target, (dist, lo, hi, demonym) in nearest.items():
             role = _role(words, lex, lo, hi, c_lo, c_hi, demonym, cue.kind)
             if role == 0 and lo < c_lo and any(hi <= v < c_lo for v in verbs):
                 role = 3  # "l'ONU a condamné l'attaque": the attack is not the UN's
-            effect = ROLE_EFFECT[cue.kind][min(role, 2)]
+            effect = effects[min(role, 2)]
             if role == 3:
                 effect *= DETACHED_WEIGHT
             if effect == 0.0:
@@ -233,31 +329,35 @@ def tag_article(
     """Evidence for every target mentioned (or only ``wanted`` ones, mentioned or not)."""
     lex = get_lexicon(lang or "fr")
     found: dict[str, TargetEvidence] = {}
-    segments: list[tuple[str, str, list[Mention], float]] = []
+    segments: list[tuple[str, str, list[Placed], float]] = []
     if title:
         ftitle = fold_lower(title)
         tm = gaz.find(title, wanted, ftitle)
         if tm:
-            segments.append((title, ftitle, tm, TITLE_WEIGHT))
+            placed = [(m.start, m.end, m.target, m.demonym) for m in tm]
+            segments.append((title, ftitle, placed, TITLE_WEIGHT))
     folded = fold_lower(text)
     mentions = gaz.find(text, wanted, folded)
     if mentions:
-        starts = [s["start"] for s in sentences] or [0]
-        ends = [s["end"] for s in sentences] or [len(text)]
+        starts = list(map(_START, sentences)) or [0]
+        ends = list(map(_END, sentences)) or [len(text)]
         by_sentence: dict[int, list[Mention]] = {}
         for m in mentions:
             i = max(bisect_right(starts, m.start) - 1, 0)
             by_sentence.setdefault(i, []).append(m)
-        for i, ms in sorted(by_sentence.items()):
-            lo, hi = starts[i], max(ends[i], max(m.end for m in ms))
-            shifted = [Mention(m.start - lo, m.end - lo, m.target, m.demonym) for m in ms]
+        for i, group in sorted(by_sentence.items()):
+            lo, hi = starts[i], max(ends[i], max(m.end for m in group))
+            shifted = [(m.start - lo, m.end - lo, m.target, m.demonym) for m in group]
             segments.append((text[lo:hi], folded[lo:hi], shifted, 1.0))
     for original, fsent, ms, weight in segments:
-        for m in ms:
-            found.setdefault(m.target, TargetEvidence(m.target)).mentions += 1
+        for _, _, name, _ in ms:
+            ev = found.get(name)
+            if ev is None:
+                ev = found[name] = TargetEvidence(name)
+            ev.mentions += 1
         contrib = _sentence(fsent, ms, lex, weight, wanted)
         said = " ".join(original.split())
-        for target in {m.target for m in ms}:
+        for target in {name for _, _, name, _ in ms}:
             value = contrib.get(target, 0.0)
             ev = found[target]
             if value > 0:

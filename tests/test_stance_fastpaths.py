@@ -1,0 +1,193 @@
+"""Stance fast paths agree with the plain regex scans; their memos are context-free and capped."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sahelcli.stance import lexicon as lexicon_module
+from sahelcli.stance import load_gazetteer, stance_record
+from sahelcli.stance.gazetteer import (
+    WORD_MARKS,
+    Gazetteer,
+    _fold_lower_table,
+    fold_lower,
+    person_actor,
+    word_spaced,
+)
+from sahelcli.stance.lexicon import get_lexicon
+from sahelcli.stance.tagger import _layout, _layout_plain, quick_sentences
+from tests.conftest import FIXTURES, SEEDS
+
+_W = re.compile(r"\w")
+
+#: Text pieces that exercise aliases, acronyms, separators, cues and odd characters.
+PIECES = [
+    "La Russie",
+    "les États-Unis",
+    "Etats  Unis",
+    "l'ONU",
+    "UN",
+    "un",
+    "the UN",
+    "Le Pen",
+    "le  pen",
+    "Marine Le-Pen",
+    "Al-Qaïda",
+    "al qaida",
+    "AES",
+    "A.E.S.",
+    "U.S.",
+    "USA",
+    "Assimi Goïta",
+    "colonel Goïta",
+    "Cédéao",
+    "CEDEAO",
+    "l’armée américaine",
+    "russes",
+    "Kremlin",
+    "accusé",
+    "accusée de",
+    "a condamné",
+    "n'a pas salué",
+    "très",
+    "mise en cause",
+    "mis  en cause",
+    "invasion",
+    "soutient que",
+    "partenaire",
+    "bienvenue",
+    "aide humanitaire",
+    "hostile à",
+    "de",
+    "l'",
+    "d'",
+    "par",
+    "selon",
+    "İstanbul",
+    "Łódź",
+    "ǅ",
+    "Ⅻ",
+    "٣",
+    "_",
+    "…",
+    "«",
+    "»",
+    ".",
+    ",",
+    "-",
+    "'",
+    "\n\n",
+    " ",
+    "  ",
+    "2024",
+]
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in FIXTURES.glob("*.txt")]
+    texts += [p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")]
+    return texts
+
+
+def _key(mentions: list) -> list[tuple]:
+    return [(m.start, m.end, m.target, m.demonym) for m in mentions]
+
+
+def _plain_find(gaz: Gazetteer, text: str, only: set[str] | None = None) -> list[tuple]:
+    gaz.regex  # noqa: B018  (builds the regexes)
+    return _key(gaz._scan(text, only, fold_lower(text), None, None))
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    gaz = load_gazetteer()
+    gaz.add(person_actor("Marine Le Pen"))
+    return gaz
+
+
+def test_folding_never_makes_a_word_character() -> None:
+    """Acronym candidates come from the folded text: a non-word character must stay one."""
+    table = _fold_lower_table()
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        ch = chr(code)
+        if _W.match(ch):
+            continue
+        assert not _W.match(fold_lower(ch)), hex(code)
+        assert not _W.match(ch.translate(table)), hex(code)
+
+
+def test_word_tables() -> None:
+    for code in range(256):
+        is_word = bool(_W.match(chr(code)))
+        assert (WORD_MARKS[code] == ord("w")) == is_word
+        spaced = word_spaced(chr(code))
+        assert spaced == (chr(code).encode("latin-1") if is_word else b" ")
+    assert word_spaced("ŀ") is None
+
+
+def test_find_agrees_with_plain_scan_on_files(gaz: Gazetteer) -> None:
+    for text in _texts():
+        assert _key(gaz.find(text)) == _plain_find(gaz, text)
+        assert _key(gaz.find(text, {"Russie"})) == _plain_find(gaz, text, {"Russie"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=25))
+def test_find_agrees_with_plain_scan(gaz: Gazetteer, pieces: list[str]) -> None:
+    for sep in ("", " "):
+        text = sep.join(pieces)
+        assert _key(gaz.find(text)) == _plain_find(gaz, text)
+
+
+def _layouts_agree(text: str, lang: str, gaz: Gazetteer) -> None:
+    lex = get_lexicon(lang)
+    low = fold_lower(text)
+    for span in quick_sentences(text) + [{"start": 0, "end": len(text)}]:
+        folded = low[span["start"] : span["end"]]
+        found = gaz.find(text[span["start"] : span["end"]], None, folded)
+        mentions = [(m.start, m.end, m.target, m.demonym) for m in found]
+        assert _layout(folded, mentions, lex) == _layout_plain(folded, mentions, lex)
+
+
+def test_layout_agrees_with_plain_scan_on_files(gaz: Gazetteer) -> None:
+    for text in _texts():
+        for lang in ("fr", "en"):
+            _layouts_agree(text, lang, gaz)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=25))
+def test_layout_agrees_with_plain_scan(gaz: Gazetteer, pieces: list[str]) -> None:
+    for lang in ("fr", "en"):
+        _layouts_agree(" ".join(pieces), lang, gaz)
+
+
+def test_results_do_not_depend_on_what_came_before() -> None:
+    records = [
+        {"id": p.name, "text": p.read_text(encoding="utf-8"), "lang": "fr"}
+        for p in sorted(FIXTURES.glob("stance_*.txt"))
+    ]
+    gaz = load_gazetteer()
+    forward = [stance_record(dict(r), gaz) for r in records]
+    fresh = load_gazetteer()
+    backward = [stance_record(dict(r), fresh) for r in reversed(records)]
+    assert forward == list(reversed(backward))
+
+
+def test_memos_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexicon_module, "LOOKUP_CAP", 3)
+    monkeypatch.setattr(lexicon_module, "STARTS_CAP", 3)
+    lex = get_lexicon("fr")
+    words = [f"mot{i}" for i in range(10)] + ["accuse", "invasion"]
+    for word in words:
+        lex.lookup(word)
+        lex.may_start([word])
+        assert len(lex._memo) <= 3 and len(lex._starts) <= 3
+    assert lex.may_start(words) == ["accuse", "invasion"]
+    assert lex.lookup("invasion") is not None
