@@ -11,15 +11,17 @@ from hypothesis import strategies as st
 from sahelcli.stance import lexicon as lexicon_module
 from sahelcli.stance import load_gazetteer, stance_record
 from sahelcli.stance.gazetteer import (
+    _NON_LATIN1,
     WORD_MARKS,
     Gazetteer,
     _fold_lower_table,
+    _latin1_table,
     fold_lower,
     person_actor,
     word_spaced,
 )
 from sahelcli.stance.lexicon import get_lexicon
-from sahelcli.stance.tagger import _layout, _layout_plain, quick_sentences
+from sahelcli.stance.tagger import _layout, _layout_plain, one_line, quick_sentences
 from tests.conftest import FIXTURES, SEEDS
 
 _W = re.compile(r"\w")
@@ -122,6 +124,45 @@ def test_folding_never_makes_a_word_character() -> None:
         assert not _W.match(ch.translate(table)), hex(code)
 
 
+def _fold_lower_plain(text: str) -> str:
+    """``fold_lower`` without its Latin-1 shortcut (the code before it)."""
+    low = text.lower()
+    if len(low) != len(text):
+        return text.translate(_fold_lower_table())
+    if low.isascii():
+        return low
+    for old, new in _NON_LATIN1:
+        if old in low:
+            low = low.replace(old, new)
+    return low.encode("latin-1", "replace").translate(_latin1_table()).decode("latin-1")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=40))
+def test_fold_lower_latin1_shortcut(text: str) -> None:
+    assert fold_lower(text) == _fold_lower_plain(text)
+
+
+def test_fold_lower_latin1_shortcut_every_character() -> None:
+    every = "".join(chr(code) for code in range(256))
+    assert fold_lower(every) == _fold_lower_plain(every)
+    assert fold_lower(every + "’") == _fold_lower_plain(every + "’")
+
+
+def test_only_printable_whitespace_is_the_space() -> None:
+    for code in range(0x110000):
+        ch = chr(code)
+        if ch.isspace() and ch != " ":
+            assert not ch.isprintable(), hex(code)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "é", " ", "  ", "\n", "\xa0", "\u2009", "\x1c", "’"])))
+def test_one_line(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert one_line(text) == " ".join(text.split())
+
+
 def test_word_tables() -> None:
     for code in range(256):
         is_word = bool(_W.match(chr(code)))
@@ -188,6 +229,7 @@ def test_memos_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     for word in words:
         lex.lookup(word)
         lex.may_start([word])
-        assert len(lex._memo) <= 3 and len(lex._starts) <= 3
-    assert lex.may_start(words) == ["accuse", "invasion"]
+        assert len(lex.memo) <= 3 and len(lex._starts) <= 3
+    indices, _ = lex.may_start(words)
+    assert [words[i] for i in indices] == ["accuse", "invasion"]
     assert lex.lookup("invasion") is not None

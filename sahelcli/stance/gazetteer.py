@@ -108,12 +108,27 @@ def _latin1_table() -> bytes:
     return bytes(table)
 
 
+@lru_cache(maxsize=1)
+def _latin1_lower_table() -> bytes:
+    """``_latin1_table`` after lowercasing: one ``bytes.translate`` does both."""
+    table = _latin1_table()
+    return bytes(table[ord(chr(code).lower())] for code in range(256))
+
+
 def fold_lower(text: str) -> str:
     """``fold`` and lowercase, still one character per character (offsets stay valid).
 
-    Fast path: lowercase, replace the few common non-Latin-1 characters, then fold bytes
-    with a 256-entry table; other non-Latin-1 characters become ``?`` (no alias uses them).
+    Fast paths: Latin-1 text (most) is lowercased and folded by one 256-entry bytes table
+    (``str.lower`` costs more than all the rest); otherwise lowercase, replace the few
+    common non-Latin-1 characters, then fold bytes with the table; other non-Latin-1
+    characters become ``?`` (no alias uses them).
     """
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return raw.translate(_latin1_lower_table()).decode("latin-1")
     low = text.lower()
     if len(low) != len(text):  # a rare character whose lowercase is longer (İ)
         return text.translate(_fold_lower_table())

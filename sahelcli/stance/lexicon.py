@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -48,14 +48,18 @@ class Cue:
     weight: float
 
 
-class _Memo(dict[str, bool]):
+#: What ``Lexicon.may_start`` says of a word.
+Start = bool | frozenset[str]
+
+
+class _Memo(dict[str, Start]):
     """A dict that computes (and keeps) the value of a missing word."""
 
-    def __init__(self, compute: Callable[[str], bool]) -> None:
+    def __init__(self, compute: Callable[[str], Start]) -> None:
         super().__init__()
         self.compute = compute
 
-    def __missing__(self, word: str) -> bool:
+    def __missing__(self, word: str) -> Start:
         value = self[word] = self.compute(word)
         return value
 
@@ -77,34 +81,43 @@ class Lexicon:
     heads: frozenset[str] | None = None
     #: Prefix cues made of word characters only: a word starting with one may start a cue.
     word_prefixes: frozenset[str] = frozenset()
-    _memo: dict[str, Cue | None] = field(default_factory=dict, repr=False, compare=False)
+    #: Heads that start only cues of several words: the words that may come next.
+    follow: dict[str, frozenset[str]] = field(default_factory=dict)
+    memo: dict[str, Cue | None] = field(default_factory=dict, repr=False, compare=False)
     _starts: _Memo = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._starts = _Memo(self._may_start)
         self._prefix_sizes = sorted({len(p) for p in self.word_prefixes})
 
-    def may_start(self, words: list[str]) -> list[str]:
-        r"""The words of ``words`` (in order) where a cue may start. A match of the cue
-        regex at a word start covers that whole word (the form's first ``\w`` run is
-        followed by a separator, a non-word character or a word end) or, for a prefix
-        cue, starts it. Memoized per word form (context-free; emptied when full), read
-        in one C-level pass."""
+    def may_start(self, words: list[str]) -> tuple[list[int], list[Start]]:
+        r"""Where in ``words`` a cue may start, and for each word: False (no cue starts
+        with it), True (one may), or the words that must follow it (it only starts cues
+        of several words). A match of the cue regex at a word start covers that whole
+        word (the form's first ``\w`` run is followed by a separator, a non-word
+        character or a word end) or, for a prefix cue, starts it; the next word is the
+        form's second ``\w`` run. Memoized per word form (context-free; emptied when
+        full), read in one C-level pass."""
         starts = self._starts
         if len(starts) >= STARTS_CAP:
             starts.clear()
-        return list(compress(words, map(starts.__getitem__, words)))
+        flags = list(map(starts.__getitem__, words))
+        return list(compress(range(len(words)), flags)), flags
 
-    def _may_start(self, word: str) -> bool:
-        if self.heads is None or word in self.heads:
+    def _may_start(self, word: str) -> Start:
+        if self.heads is None:
             return True
         prefixes = self.word_prefixes
-        return any(word[:k] in prefixes for k in self._prefix_sizes if k <= len(word))
+        if any(word[:k] in prefixes for k in self._prefix_sizes if k <= len(word)):
+            return True
+        if word in self.heads:
+            return self.follow.get(word, True)
+        return False
 
     def lookup(self, matched: str) -> Cue | None:
         """The cue a regex match stands for: exact form first, then the longest prefix.
         Memoized per surface (a context-free value; the memo is emptied when full)."""
-        memo = self._memo
+        memo = self.memo
         if matched in memo:
             return memo[matched]
         if len(memo) >= LOOKUP_CAP:
@@ -194,6 +207,7 @@ def get_lexicon(lang: str) -> Lexicon:
         speech=frozenset(cues["speech"][lang]),
         heads=_heads([*exact, *(p for p in prefixes if _WORD_RUN.fullmatch(p) is None)]),
         word_prefixes=frozenset(p for p in prefixes if _WORD_RUN.fullmatch(p)),
+        follow=_follow(exact, prefixes),
     )
 
 
@@ -209,3 +223,18 @@ def _heads(forms: list[str]) -> frozenset[str] | None:
             return None
         heads.add(match.group(0))
     return frozenset(heads)
+
+
+def _follow(exact: Iterable[str], prefixes: Iterable[str]) -> dict[str, frozenset[str]]:
+    """For each first word that starts only cues of several words, the second words."""
+    second: dict[str, set[str] | None] = {}
+    forms = [*((f, False) for f in exact), *((p, True) for p in prefixes)]
+    for form, prefix in forms:
+        runs = _WORD_RUN.findall(form)
+        if not runs:
+            continue
+        if len(runs) == 1 or (prefix and len(runs) == 2):  # whole alone, or open second word
+            second[runs[0]] = None
+        elif second.get(runs[0], set()) is not None:
+            second.setdefault(runs[0], set()).add(runs[1])  # type: ignore[union-attr]
+    return {head: frozenset(words) for head, words in second.items() if words is not None}

@@ -206,35 +206,44 @@ def _layout(folded: str, mentions: list[Placed], lex: Lexicon) -> Layout | None:
     cue_spans = _outside_mentions(_cue_matches(folded, spaced, words, lex), mentions, lex)
     if not cue_spans or not words:
         return None
-    starts_upto = (b" " + raw.translate(WORD_MARKS)).count  # (b" w", 0, i + 2): words <= i
+    # One "S" per word start (at offset + 1): count(b"S", 0, i + 2) = words starting <= i.
+    starts_upto = (b" " + raw.translate(WORD_MARKS)).replace(b" w", b" S").count
     placed = []
     for start, end, target, demonym in mentions:
-        lo = max(starts_upto(b" w", 0, start + 2) - 1, 0)
-        placed.append((target, lo, max(starts_upto(b" w", 0, end + 1), lo + 1), demonym))
+        lo = max(starts_upto(b"S", 0, start + 2) - 1, 0)
+        placed.append((target, lo, max(starts_upto(b"S", 0, end + 1), lo + 1), demonym))
     cues = []
     for start, end, cue in cue_spans:
-        c_lo = max(starts_upto(b" w", 0, start + 2) - 1, 0)
-        cues.append((c_lo, max(starts_upto(b" w", 0, end + 1), c_lo + 1), cue))
+        c_lo = max(starts_upto(b"S", 0, start + 2) - 1, 0)
+        cues.append((c_lo, max(starts_upto(b"S", 0, end + 1), c_lo + 1), cue))
     return words, placed, cues
 
 
 def _cue_matches(folded: str, spaced: str, words: list[str], lex: Lexicon) -> list[re.Match[str]]:
     """``lex.regex.finditer(folded)``, trying the regex only at the words that may start a
-    cue: leftmost first, none overlapping. Each such word is found in ``spaced`` after
-    the previous one: every occurrence of a word that may start a cue is itself one, so
-    the next occurrence is the right one."""
+    cue (and, for a word that starts only cues of several words, when the next word fits):
+    leftmost first, none overlapping. Each flagged word is found in ``spaced`` after the
+    previous one: every occurrence of a flagged word is flagged, so the next occurrence
+    is the right one."""
     found = []
     padded = " " + spaced + " "
     match = lex.regex.match
     end = cursor = 0
-    for word in lex.may_start(words):
+    indices, flags = lex.may_start(words)
+    last = len(words) - 1
+    for i in indices:
+        word = words[i]
         at = padded.find(" " + word + " ", cursor)  # the word starts at ``at`` in folded
         cursor = at + len(word) + 1
-        if at >= end:
-            m = match(folded, at)
-            if m is not None:
-                found.append(m)
-                end = m.end()
+        if at < end:
+            continue
+        flag = flags[i]
+        if isinstance(flag, frozenset) and (i == last or words[i + 1] not in flag):
+            continue
+        m = match(folded, at)
+        if m is not None:
+            found.append(m)
+            end = m.end()
     return found
 
 
@@ -263,14 +272,15 @@ def _outside_mentions(
     """Cue spans outside the mentions ("Alliance des États du Sahel" is a name, not an
     alliance), with their cue."""
     cues = []
-    lookup = lex.lookup
+    memo, lookup = lex.memo, lex.lookup
     for cm in found:
         start, end = cm.span()
         for s, e, _, _ in mentions:
             if s < end and start < e:
                 break
         else:
-            cue = lookup(cm.group(0))
+            surface = cm.group(0)
+            cue = memo[surface] if surface in memo else lookup(surface)
             if cue is not None:
                 cues.append((start, end, cue))
     return cues
@@ -318,6 +328,15 @@ def _sentence(
     return out
 
 
+def one_line(text: str) -> str:
+    """``" ".join(text.split())``, skipping the split when nothing would change: the only
+    printable whitespace is the space (tested on every code point), so printable text
+    without a double, leading or trailing space is already one line."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def tag_article(
     text: str,
     sentences: list[dict[str, int]],
@@ -356,7 +375,7 @@ def tag_article(
                 ev = found[name] = TargetEvidence(name)
             ev.mentions += 1
         contrib = _sentence(fsent, ms, lex, weight, wanted)
-        said = " ".join(original.split())
+        said = one_line(original)
         for target in {name for _, _, name, _ in ms}:
             value = contrib.get(target, 0.0)
             ev = found[target]
