@@ -21,7 +21,13 @@ from sahelcli.stance.gazetteer import (
     word_spaced,
 )
 from sahelcli.stance.lexicon import get_lexicon
-from sahelcli.stance.tagger import _layout, _layout_plain, one_line, quick_sentences
+from sahelcli.stance.tagger import (
+    _layout,
+    _layout_plain,
+    one_line,
+    quick_sentences,
+    word_view,
+)
 from tests.conftest import FIXTURES, SEEDS
 
 _W = re.compile(r"\w")
@@ -189,11 +195,16 @@ def test_find_agrees_with_plain_scan(gaz: Gazetteer, pieces: list[str]) -> None:
 def _layouts_agree(text: str, lang: str, gaz: Gazetteer) -> None:
     lex = get_lexicon(lang)
     low = fold_lower(text)
-    for span in quick_sentences(text) + [{"start": 0, "end": len(text)}]:
-        folded = low[span["start"] : span["end"]]
-        found = gaz.find(text[span["start"] : span["end"]], None, folded)
+    view = word_view(low)
+    spans = [(s["start"], s["end"]) for s in quick_sentences(text)] + [(0, len(text))]
+    spans += [(lo, hi) for lo in range(0, len(text), 7) for hi in (lo + 5, lo + 23)]  # mid-word
+    for lo, hi in spans:
+        folded = low[lo:hi]
+        found = gaz.find(text[lo:hi], None, folded)
         mentions = [(m.start, m.end, m.target, m.demonym) for m in found]
-        assert _layout(folded, mentions, lex) == _layout_plain(folded, mentions, lex)
+        plain = _layout_plain(folded, mentions, lex)
+        assert _layout(folded, mentions, lex) == plain
+        assert _layout(folded, mentions, lex, view, lo) == plain
 
 
 def test_layout_agrees_with_plain_scan_on_files(gaz: Gazetteer) -> None:

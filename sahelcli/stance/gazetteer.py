@@ -341,12 +341,18 @@ class Gazetteer:
         return self._regex
 
     def find(
-        self, text: str, only: set[str] | None = None, lowered: str | None = None
+        self,
+        text: str,
+        only: set[str] | None = None,
+        lowered: str | None = None,
+        *,
+        spaced: bytes | None = None,
     ) -> list[Mention]:
         """All mentions in ``text``, in order, optionally only of some targets.
 
-        ``lowered`` is ``fold_lower(text)`` when the caller already has it. Aliases are
-        matched on it (no IGNORECASE: faster), acronyms on ``text`` itself (exact case).
+        ``lowered`` is ``fold_lower(text)`` when the caller already has it (``spaced`` its
+        ``word_spaced``). Aliases are matched on it (no IGNORECASE: faster), acronyms on
+        ``text`` itself (exact case).
 
         Why it is fast: the plain scan tries both regexes at every character; here one
         scan of ``word_spaced`` text (``candidate_regex``: tried only at spaces, C-level
@@ -356,7 +362,8 @@ class Gazetteer:
         if self._regex is None:
             self._regex = self._build()
         low = lowered if lowered is not None else fold_lower(text)
-        spaced = word_spaced(low)
+        if spaced is None:
+            spaced = word_spaced(low)
         if spaced is None:
             return self._scan(text, only, low, None, None)
         starts = [m.start() for m in self._candidates.finditer(b" " + spaced + b" ")]

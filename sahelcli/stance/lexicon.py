@@ -88,7 +88,9 @@ class Lexicon:
 
     def __post_init__(self) -> None:
         self._starts = _Memo(self._may_start)
-        self._prefix_sizes = sorted({len(p) for p in self.word_prefixes})
+        # One C-level test for "starts with a prefix cue" (a trie: any shorter form fits)
+        prefixes = sorted(self.word_prefixes)
+        self._prefixed = re.compile(_trie_regex(prefixes) if prefixes else "(?!x)x").match
 
     def may_start(self, words: list[str]) -> tuple[list[int], list[Start]]:
         r"""Where in ``words`` a cue may start, and for each word: False (no cue starts
@@ -107,8 +109,7 @@ class Lexicon:
     def _may_start(self, word: str) -> Start:
         if self.heads is None:
             return True
-        prefixes = self.word_prefixes
-        if any(word[:k] in prefixes for k in self._prefix_sizes if k <= len(word)):
+        if self._prefixed(word) is not None:
             return True
         if word in self.heads:
             return self.follow.get(word, True)

@@ -186,36 +186,63 @@ def _role(
 Layout = tuple[list[str], list[tuple[str, int, int, bool]], list[tuple[int, int, Cue]]]
 
 
-def _layout(folded: str, mentions: list[Placed], lex: Lexicon) -> Layout | None:
+@dataclass
+class WordView:
+    """A folded Latin-1 text made once per article and shared by its sentences (a
+    sentence is a slice): ``raw`` its Latin-1 bytes, ``spaced`` its ``word_spaced`` form,
+    ``line`` the same as str."""
+
+    raw: bytes
+    spaced: bytes
+    line: str
+
+
+def word_view(folded: str) -> WordView | None:
+    """The ``WordView`` of ``folded``, or None when it is not Latin-1."""
+    try:
+        raw = folded.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    spaced = raw.translate(SPACE_NON_WORD)
+    return WordView(raw, spaced, spaced.decode("latin-1"))
+
+
+def _layout(
+    folded: str,
+    mentions: list[Placed],
+    lex: Lexicon,
+    view: WordView | None = None,
+    base: int = 0,
+) -> Layout | None:
     r"""The sentence's ``\w+`` words, its mentions as word ranges (target, first word, last
     word + 1, demonym) and its cues as word ranges (first, last + 1, cue); None when it
-    has no cue (then it adds nothing).
+    has no cue (then it adds nothing). ``view`` is the ``WordView`` of the text the
+    sentence starts at ``base`` in (default: made here).
 
     Why it is fast: in Latin-1 text (what ``fold_lower`` gives) the words come from one
     ``split`` of ``word_spaced`` text, the cue regex is tried only at the words where
     ``Lexicon.may_start`` says a cue may start (a regex scan tries every character), and
     an offset's word index is a C-level ``count`` of word starts before it."""
-    try:
-        raw = folded.encode("latin-1")
-    except UnicodeEncodeError:
+    if view is None:
+        view, base = word_view(folded), 0
+    if view is None or lex.heads is None:
         return _layout_plain(folded, mentions, lex)
-    if lex.heads is None:
-        return _layout_plain(folded, mentions, lex)
-    spaced = raw.translate(SPACE_NON_WORD).decode("latin-1")
-    words = spaced.split()
-    cue_spans = _outside_mentions(_cue_matches(folded, spaced, words, lex), mentions, lex)
+    line = view.line[base : base + len(folded)]
+    words = line.split()
+    cue_spans = _outside_mentions(_cue_matches(folded, line, words, lex), mentions, lex)
     if not cue_spans or not words:
         return None
     # One "S" per word start (at offset + 1): count(b"S", 0, i + 2) = words starting <= i.
-    starts_upto = (b" " + raw.translate(WORD_MARKS)).replace(b" w", b" S").count
+    raw = view.raw[base : base + len(folded)]
+    count = (b" " + raw.translate(WORD_MARKS)).replace(b" w", b" S").count
     placed = []
     for start, end, target, demonym in mentions:
-        lo = max(starts_upto(b"S", 0, start + 2) - 1, 0)
-        placed.append((target, lo, max(starts_upto(b"S", 0, end + 1), lo + 1), demonym))
+        lo = max(count(b"S", 0, start + 2) - 1, 0)
+        placed.append((target, lo, max(count(b"S", 0, end + 1), lo + 1), demonym))
     cues = []
     for start, end, cue in cue_spans:
-        c_lo = max(starts_upto(b"S", 0, start + 2) - 1, 0)
-        cues.append((c_lo, max(starts_upto(b"S", 0, end + 1), c_lo + 1), cue))
+        c_lo = max(count(b"S", 0, start + 2) - 1, 0)
+        cues.append((c_lo, max(count(b"S", 0, end + 1), c_lo + 1), cue))
     return words, placed, cues
 
 
@@ -287,10 +314,16 @@ def _outside_mentions(
 
 
 def _sentence(
-    folded: str, mentions: list[Placed], lex: Lexicon, weight: float, wanted: set[str] | None
+    folded: str,
+    mentions: list[Placed],
+    lex: Lexicon,
+    weight: float,
+    wanted: set[str] | None,
+    view: WordView | None = None,
+    base: int = 0,
 ) -> dict[str, float]:
     """Signed contribution of one sentence to each target it mentions."""
-    layout = _layout(folded, mentions, lex)
+    layout = _layout(folded, mentions, lex, view, base)
     if layout is None:
         return {}
     words, placed, cues = layout
@@ -348,15 +381,16 @@ def tag_article(
     """Evidence for every target mentioned (or only ``wanted`` ones, mentioned or not)."""
     lex = get_lexicon(lang or "fr")
     found: dict[str, TargetEvidence] = {}
-    segments: list[tuple[str, str, list[Placed], float]] = []
+    segments: list[tuple[str, str, list[Placed], float, WordView | None, int]] = []
     if title:
         ftitle = fold_lower(title)
         tm = gaz.find(title, wanted, ftitle)
         if tm:
             placed = [(m.start, m.end, m.target, m.demonym) for m in tm]
-            segments.append((title, ftitle, placed, TITLE_WEIGHT))
+            segments.append((title, ftitle, placed, TITLE_WEIGHT, None, 0))
     folded = fold_lower(text)
-    mentions = gaz.find(text, wanted, folded)
+    view = word_view(folded)
+    mentions = gaz.find(text, wanted, folded, spaced=view.spaced if view else None)
     if mentions:
         starts = list(map(_START, sentences)) or [0]
         ends = list(map(_END, sentences)) or [len(text)]
@@ -367,14 +401,14 @@ def tag_article(
         for i, group in sorted(by_sentence.items()):
             lo, hi = starts[i], max(ends[i], max(m.end for m in group))
             shifted = [(m.start - lo, m.end - lo, m.target, m.demonym) for m in group]
-            segments.append((text[lo:hi], folded[lo:hi], shifted, 1.0))
-    for original, fsent, ms, weight in segments:
+            segments.append((text[lo:hi], folded[lo:hi], shifted, 1.0, view, lo))
+    for original, fsent, ms, weight, in_view, base in segments:
         for _, _, name, _ in ms:
             ev = found.get(name)
             if ev is None:
                 ev = found[name] = TargetEvidence(name)
             ev.mentions += 1
-        contrib = _sentence(fsent, ms, lex, weight, wanted)
+        contrib = _sentence(fsent, ms, lex, weight, wanted, in_view, base)
         said = one_line(original)
         for target in {name for _, _, name, _ in ms}:
             value = contrib.get(target, 0.0)
