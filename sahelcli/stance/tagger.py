@@ -235,14 +235,18 @@ def _layout(
     # One "S" per word start (at offset + 1): count(b"S", 0, i + 2) = words starting <= i.
     raw = view.raw[base : base + len(folded)]
     count = (b" " + raw.translate(WORD_MARKS)).replace(b" w", b" S").count
-    placed = []
+    placed = []  # (max(...) spelled as conditionals: a hot loop)
     for start, end, target, demonym in mentions:
-        lo = max(count(b"S", 0, start + 2) - 1, 0)
-        placed.append((target, lo, max(count(b"S", 0, end + 1), lo + 1), demonym))
+        lo = count(b"S", 0, start + 2) - 1
+        lo = lo if lo > 0 else 0
+        hi = count(b"S", 0, end + 1)
+        placed.append((target, lo, hi if hi > lo else lo + 1, demonym))
     cues = []
     for start, end, cue in cue_spans:
-        c_lo = max(count(b"S", 0, start + 2) - 1, 0)
-        cues.append((c_lo, max(count(b"S", 0, end + 1), c_lo + 1), cue))
+        lo = count(b"S", 0, start + 2) - 1
+        lo = lo if lo > 0 else 0
+        hi = count(b"S", 0, end + 1)
+        cues.append((lo, hi if hi > lo else lo + 1, cue))
     return words, placed, cues
 
 
@@ -334,24 +338,25 @@ def _sentence(
     negators, intensifiers = lex.negators, lex.intensifiers
     out: dict[str, float] = {}
     for c_lo, c_hi, cue in cues:
+        kind = cue.kind
         mod = 1.0
-        if not negators.isdisjoint(words[max(0, c_lo - 3) : c_lo]):
+        if not negators.isdisjoint(words[c_lo - 3 if c_lo > 3 else 0 : c_lo]):
             mod = -0.5
-        if not intensifiers.isdisjoint(words[max(0, c_lo - 2) : c_lo]):
+        if not intensifiers.isdisjoint(words[c_lo - 2 if c_lo > 2 else 0 : c_lo]):
             mod *= 1.5
-        sign = -1.0 if cue.kind in _NEGATIVE_KINDS else 1.0
+        sign = -1.0 if kind in _NEGATIVE_KINDS else 1.0
         nearest: dict[str, tuple[int, int, int, bool]] = {}
         for target, lo, hi, demonym in placed:
-            dist = lo - c_hi if lo >= c_hi else max(c_lo - hi, 0)
+            dist = lo - c_hi if lo >= c_hi else (c_lo - hi if c_lo > hi else 0)
             known = nearest.get(target)
             if known is None or dist < known[0]:
                 nearest[target] = (dist, lo, hi, demonym)
-        effects = ROLE_EFFECT[cue.kind]
+        effects = ROLE_EFFECT[kind]
         for target, (dist, lo, hi, demonym) in nearest.items():
-            role = _role(words, lex, lo, hi, c_lo, c_hi, demonym, cue.kind)
+            role = _role(words, lex, lo, hi, c_lo, c_hi, demonym, kind)
             if role == 0 and lo < c_lo and any(hi <= v < c_lo for v in verbs):
                 role = 3  # "l'ONU a condamné l'attaque": the attack is not the UN's
-            effect = effects[min(role, 2)]
+            effect = effects[role if role < 2 else 2]
             if role == 3:
                 effect *= DETACHED_WEIGHT
             if effect == 0.0:
