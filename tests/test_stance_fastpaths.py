@@ -22,6 +22,8 @@ from sahelcli.stance.gazetteer import (
 )
 from sahelcli.stance.lexicon import get_lexicon
 from sahelcli.stance.tagger import (
+    _NOT_FINAL,
+    SENT_BREAK_PLAIN,
     _layout,
     _layout_plain,
     one_line,
@@ -244,3 +246,73 @@ def test_memos_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     indices, _ = lex.may_start(words)
     assert [words[i] for i in indices] == ["accuse", "invasion"]
     assert lex.lookup("invasion") is not None
+
+
+def _quick_sentences_plain(text: str) -> list[dict[str, int]]:
+    """``quick_sentences`` before its shortcuts (character loops)."""
+    spans = []
+    start = 0
+
+    def trim(start: int, end: int) -> dict[str, int]:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return {"start": start, "end": end}
+
+    for m in re.finditer(SENT_BREAK_PLAIN, text):
+        end = m.end()
+        if text[end - 1] == ".":
+            word_start = end - 1
+            while word_start > start and text[word_start - 1].isalpha():
+                word_start -= 1
+            word = text[word_start : end - 1]
+            if (len(word) == 1 and word.isupper()) or word.lower() in _NOT_FINAL:
+                continue
+        if text[start:end].strip():
+            spans.append(trim(start, end))
+        start = end
+    if text[start:].strip():
+        spans.append(trim(start, len(text)))
+    return spans
+
+
+def test_quick_sentences_shortcuts() -> None:
+    assert max(map(len, _NOT_FINAL)) <= 4
+    for text in _texts():
+        assert quick_sentences(text) == _quick_sentences_plain(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "M.",
+                "Mme.",
+                "Prof.",
+                "J.",
+                "Macron.",
+                "abcde.",
+                "abcdef.",
+                " ",
+                "\n\n",
+                "\xa0",
+                "A",
+                "é",
+                "1.",
+                "!",
+                "? ",
+                "« ",
+                "» ",
+                "Le",
+                "x.",
+                "ab.",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_quick_sentences_shortcuts_random(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert quick_sentences(text) == _quick_sentences_plain(text)

@@ -33,8 +33,15 @@ from sahelcli.stance.lexicon import ROLE_EFFECT, Cue, Lexicon, get_lexicon
 _WORD = re.compile(r"\w+")
 # A sentence ends at . ! ? … (and closing quotes) before a space and a capital, digit or
 # opening quote, or at a blank line; the regex starts on the punctuation, so it is fast.
-_SENT_BREAK = re.compile(r"[.!?…]+[»”\"')\]]*(?=\s+[«“\"(\[A-ZÀ-ÖØ-Þ0-9])|\n[ \t]*\n\s*")
+# It opens with one set of characters (the branch is chosen after it, by a look back),
+# so ``re`` skips to them in C instead of trying every position.
+_SENT_BREAK = re.compile(
+    r"[.!?…\n](?:(?<=[.!?…])[.!?…]*[»”\"')\]]*(?=\s+[«“\"(\[A-ZÀ-ÖØ-Þ0-9])|(?<=\n)[ \t]*\n\s*)"
+)
+#: What ``_SENT_BREAK`` was, for the tests: same matches.
+SENT_BREAK_PLAIN = r"[.!?…]+[»”\"')\]]*(?=\s+[«“\"(\[A-ZÀ-ÖØ-Þ0-9])|\n[ \t]*\n\s*"
 _START, _END = itemgetter("start"), itemgetter("end")
+#: (All at most 4 letters long: ``quick_sentences`` relies on it.)
 _NOT_FINAL = frozenset("m mm mme mmes mlle dr pr mgr st ste mr mrs ms prof gen col cf p".split())
 
 
@@ -46,26 +53,30 @@ def quick_sentences(text: str) -> list[dict[str, int]]:
     for m in _SENT_BREAK.finditer(text):
         end = m.end()
         if text[end - 1] == ".":
+            # the word before the dot; longer than any abbreviation (4) is enough to know
             word_start = end - 1
-            while word_start > start and text[word_start - 1].isalpha():
+            while word_start > start and end - word_start < 7 and text[word_start - 1].isalpha():
                 word_start -= 1
             word = text[word_start : end - 1]
             if (len(word) == 1 and word.isupper()) or word.lower() in _NOT_FINAL:
                 continue  # "M. Macron", "J. Smith", "Dr. Tedros"
-        if text[start:end].strip():
-            spans.append(_trim(text, start, end))
+        piece = text[start:end]
+        if piece.strip():
+            spans.append(_trim(piece, start, end))
         start = end
-    if text[start:].strip():
-        spans.append(_trim(text, start, len(text)))
+    piece = text[start:]
+    if piece.strip():
+        spans.append(_trim(piece, start, len(text)))
     return spans
 
 
-def _trim(text: str, start: int, end: int) -> dict[str, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return {"start": start, "end": end}
+def _trim(piece: str, start: int, end: int) -> dict[str, int]:
+    """The span of ``piece`` (``text[start:end]``, not blank) without its edge whitespace
+    (``str.strip`` drops exactly the characters ``isspace`` matches)."""
+    return {
+        "start": start + len(piece) - len(piece.lstrip()),
+        "end": end - len(piece) + len(piece.rstrip()),
+    }
 
 
 #: Title sentences weigh more: they say what the article is about.
