@@ -48,8 +48,11 @@ class Cue:
     weight: float
 
 
-#: What ``Lexicon.may_start`` says of a word.
-Start = bool | frozenset[str]
+#: What ``Lexicon.may_start`` says of a word: ``NO`` cue starts with it; the cue regex
+#: must be tried (``REGEX``); the cue is the whole word (``WHOLE``: no regex needed); or
+#: the words that must follow it (it only starts cues of several words).
+Start = int | frozenset[str]
+NO, REGEX, WHOLE = 0, 1, 2
 
 
 class _Memo(dict[str, Start]):
@@ -81,6 +84,8 @@ class Lexicon:
     heads: frozenset[str] | None = None
     #: Prefix cues made of word characters only: a word starting with one may start a cue.
     word_prefixes: frozenset[str] = frozenset()
+    #: Heads of cues that go on past their first word ("mise en cause", "cover-up").
+    continues: frozenset[str] = frozenset()
     #: Heads that start only cues of several words: the words that may come next.
     follow: dict[str, frozenset[str]] = field(default_factory=dict)
     memo: dict[str, Cue | None] = field(default_factory=dict, repr=False, compare=False)
@@ -93,13 +98,12 @@ class Lexicon:
         self._prefixed = re.compile(_trie_regex(prefixes) if prefixes else "(?!x)x").match
 
     def may_start(self, words: list[str]) -> tuple[list[int], list[Start]]:
-        r"""Where in ``words`` a cue may start, and for each word: False (no cue starts
-        with it), True (one may), or the words that must follow it (it only starts cues
-        of several words). A match of the cue regex at a word start covers that whole
-        word (the form's first ``\w`` run is followed by a separator, a non-word
-        character or a word end) or, for a prefix cue, starts it; the next word is the
-        form's second ``\w`` run. Memoized per word form (context-free; emptied when
-        full), read in one C-level pass."""
+        r"""Where in ``words`` a cue may start, and what ``Start`` says of each word. A
+        match of the cue regex at a word start covers that whole word (the form's first
+        ``\w`` run is followed by a separator, a non-word character or a word end) or, for
+        a prefix cue, starts it; the next word is the form's second ``\w`` run. When no
+        cue goes on past the word, a match can only be the word itself. Memoized per
+        word form (context-free; emptied when full), read in one C-level pass."""
         starts = self._starts
         if len(starts) >= STARTS_CAP:
             starts.clear()
@@ -108,12 +112,13 @@ class Lexicon:
 
     def _may_start(self, word: str) -> Start:
         if self.heads is None:
-            return True
-        if self._prefixed(word) is not None:
-            return True
-        if word in self.heads:
-            return self.follow.get(word, True)
-        return False
+            return REGEX
+        prefixed = self._prefixed(word) is not None
+        if word in self.continues:
+            return REGEX if prefixed else self.follow.get(word, REGEX)
+        if prefixed or word in self.exact:
+            return WHOLE
+        return NO
 
     def lookup(self, matched: str) -> Cue | None:
         """The cue a regex match stands for: exact form first, then the longest prefix.
@@ -209,6 +214,11 @@ def get_lexicon(lang: str) -> Lexicon:
         heads=_heads([*exact, *(p for p in prefixes if _WORD_RUN.fullmatch(p) is None)]),
         word_prefixes=frozenset(p for p in prefixes if _WORD_RUN.fullmatch(p)),
         follow=_follow(exact, prefixes),
+        continues=frozenset(
+            _WORD_RUN.match(form).group(0)  # type: ignore[union-attr]
+            for form in [*exact, *prefixes]
+            if _WORD_RUN.match(form) and not _WORD_RUN.fullmatch(form)
+        ),
     )
 
 

@@ -28,7 +28,7 @@ from sahelcli.stance.gazetteer import (
     Mention,
     fold_lower,
 )
-from sahelcli.stance.lexicon import ROLE_EFFECT, Cue, Lexicon, get_lexicon
+from sahelcli.stance.lexicon import ROLE_EFFECT, WHOLE, Cue, Lexicon, get_lexicon
 
 _WORD = re.compile(r"\w+")
 # A sentence ends at . ! ? … (and closing quotes) before a space and a capital, digit or
@@ -261,12 +261,15 @@ def _layout(
     return words, placed, cues
 
 
-def _cue_matches(folded: str, spaced: str, words: list[str], lex: Lexicon) -> list[re.Match[str]]:
-    """``lex.regex.finditer(folded)``, trying the regex only at the words that may start a
-    cue (and, for a word that starts only cues of several words, when the next word fits):
-    leftmost first, none overlapping. Each flagged word is found in ``spaced`` after the
-    previous one: every occurrence of a flagged word is flagged, so the next occurrence
-    is the right one."""
+def _cue_matches(
+    folded: str, spaced: str, words: list[str], lex: Lexicon
+) -> list[tuple[int, int, str]]:
+    """(start, end, surface) of what ``lex.regex.finditer(folded)`` finds, trying the
+    regex only at the words that may start a cue (not at all where the cue can only be
+    the word itself; for a word that starts only cues of several words, only when the
+    next word fits): leftmost first, none overlapping. Each flagged word is found in
+    ``spaced`` after the previous one: every occurrence of a flagged word is flagged, so
+    the next occurrence is the right one."""
     found = []
     padded = " " + spaced + " "
     match = lex.regex.match
@@ -280,18 +283,23 @@ def _cue_matches(folded: str, spaced: str, words: list[str], lex: Lexicon) -> li
         if at < end:
             continue
         flag = flags[i]
+        if flag == WHOLE:
+            end = at + len(word)
+            found.append((at, end, word))
+            continue
         if isinstance(flag, frozenset) and (i == last or words[i + 1] not in flag):
             continue
         m = match(folded, at)
         if m is not None:
-            found.append(m)
             end = m.end()
+            found.append((at, end, m.group(0)))
     return found
 
 
 def _layout_plain(folded: str, mentions: list[Placed], lex: Lexicon) -> Layout | None:
     """``_layout`` by regex scans over the whole sentence (any text)."""
-    cue_spans = _outside_mentions(lex.regex.finditer(folded), mentions, lex)
+    matches = ((m.start(), m.end(), m.group(0)) for m in lex.regex.finditer(folded))
+    cue_spans = _outside_mentions(matches, mentions, lex)
     found = list(_WORD.finditer(folded))
     spans = [w.start() for w in found]
     words = [w.group(0) for w in found]
@@ -309,19 +317,17 @@ def _layout_plain(folded: str, mentions: list[Placed], lex: Lexicon) -> Layout |
 
 
 def _outside_mentions(
-    found: Iterable[re.Match[str]], mentions: list[Placed], lex: Lexicon
+    found: Iterable[tuple[int, int, str]], mentions: list[Placed], lex: Lexicon
 ) -> list[tuple[int, int, Cue]]:
-    """Cue spans outside the mentions ("Alliance des États du Sahel" is a name, not an
-    alliance), with their cue."""
+    """Cue spans (start, end, surface) outside the mentions ("Alliance des États du Sahel"
+    is a name, not an alliance), with their cue."""
     cues = []
     memo, lookup = lex.memo, lex.lookup
-    for cm in found:
-        start, end = cm.span()
+    for start, end, surface in found:
         for s, e, _, _ in mentions:
             if s < end and start < e:
                 break
         else:
-            surface = cm.group(0)
             cue = memo[surface] if surface in memo else lookup(surface)
             if cue is not None:
                 cues.append((start, end, cue))
