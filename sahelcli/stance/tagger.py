@@ -164,30 +164,32 @@ def _role(
     c_hi: int,
     demonym: bool,
     kind: str,
+    present: tuple[bool, bool, bool] = (True, True, True),
 ) -> int:
     """0 agent, 1 patient, 2 unknown, 3 detached: who does the cue's action, as far as
     word order tells. (``not set.isdisjoint(slice)``: "any word of the slice is in the
-    set", in C.)"""
+    set", in C.) ``present`` says whether the sentence has any speech, passive and agent
+    marker at all: when not, no slice needs testing."""
+    speech, passive, agent = present
     if c_lo >= m_hi:  # cue after the mention
         gap = c_lo - m_hi
-        between = words[m_hi:c_lo]
         if _is_victim_complement(words, m_lo, lex):
             return 3  # "l'invasion de l'Ukraine a été condamnée": the head noun is the subject
-        if not lex.speech.isdisjoint(between):
+        if speech and not lex.speech.isdisjoint(words[m_hi:c_lo]):
             return 3  # "l'ONU a dit s'inquiéter des violences": the violence is not the UN's
-        if not lex.passive.isdisjoint(words[max(m_hi, c_lo - 2) : c_lo]):
+        if passive and not lex.passive.isdisjoint(words[max(m_hi, c_lo - 2) : c_lo]):
             return 1
-        if not lex.agent_markers.isdisjoint(words[c_hi : c_hi + 4]):
+        if agent and not lex.agent_markers.isdisjoint(words[c_hi : c_hi + 4]):
             return 3  # "ont réagi à l'invasion de l'Ukraine par la Russie": the agent is named
         if kind.startswith("blame") and gap <= 2 and words[c_lo].endswith(("e", "es", "s")):
             return 1  # "la Russie, accusée de ..." (participle)
-        if not lex.agent_markers.isdisjoint(between):
+        if agent and not lex.agent_markers.isdisjoint(words[m_hi:c_lo]):
             return 2
         return 0 if gap <= 8 else 2
     gap = m_lo - c_hi  # cue before the mention
-    if gap <= 6 and not lex.agent_markers.isdisjoint(words[c_hi:m_lo]):
+    if agent and gap <= 6 and not lex.agent_markers.isdisjoint(words[c_hi:m_lo]):
         return 0  # "... par la Russie"
-    if not lex.agent_markers.isdisjoint(words[c_hi : c_hi + 3]):
+    if agent and not lex.agent_markers.isdisjoint(words[c_hi : c_hi + 3]):
         return 3  # "attentats perpétrés par des groupes [...] selon l'ONU": someone else acts
     if demonym and gap <= 1:
         return 0  # "l'invasion russe", "des frappes russes"
@@ -353,13 +355,24 @@ def _sentence(
     # Speech-act cues (condemn, praise...) take what follows as their object.
     verbs = [lo for lo, _, cue in cues if cue.kind in _SPEECH_ACT_KINDS]
     negators, intensifiers = lex.negators, lex.intensifiers
+    # Which marker words the sentence has at all (once, in C): most lack some kinds, and
+    # then no slice is tested for them.
+    has_negator = not negators.isdisjoint(words)
+    has_intensifier = not intensifiers.isdisjoint(words)
+    present = (
+        not lex.speech.isdisjoint(words),
+        not lex.passive.isdisjoint(words),
+        not lex.agent_markers.isdisjoint(words),
+    )
     out: dict[str, float] = {}
     for c_lo, c_hi, cue in cues:
         kind = cue.kind
         mod = 1.0
-        if not negators.isdisjoint(words[c_lo - 3 if c_lo > 3 else 0 : c_lo]):
+        if has_negator and not negators.isdisjoint(words[c_lo - 3 if c_lo > 3 else 0 : c_lo]):
             mod = -0.5
-        if not intensifiers.isdisjoint(words[c_lo - 2 if c_lo > 2 else 0 : c_lo]):
+        if has_intensifier and not intensifiers.isdisjoint(
+            words[c_lo - 2 if c_lo > 2 else 0 : c_lo]
+        ):
             mod *= 1.5
         sign = -1.0 if kind in _NEGATIVE_KINDS else 1.0
         nearest: dict[str, tuple[int, int, int, bool]] = {}
@@ -370,7 +383,7 @@ def _sentence(
                 nearest[target] = (dist, lo, hi, demonym)
         effects = ROLE_EFFECT[kind]
         for target, (dist, lo, hi, demonym) in nearest.items():
-            role = _role(words, lex, lo, hi, c_lo, c_hi, demonym, kind)
+            role = _role(words, lex, lo, hi, c_lo, c_hi, demonym, kind, present)
             if role == 0 and lo < c_lo and any(hi <= v < c_lo for v in verbs):
                 role = 3  # "l'ONU a condamné l'attaque": the attack is not the UN's
             effect = effects[role if role < 2 else 2]
