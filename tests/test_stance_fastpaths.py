@@ -26,6 +26,7 @@ from sahelcli.stance.tagger import (
     SENT_BREAK_PLAIN,
     _layout,
     _layout_plain,
+    _role,
     one_line,
     quick_sentences,
     word_view,
@@ -316,3 +317,46 @@ def test_quick_sentences_shortcuts() -> None:
 def test_quick_sentences_shortcuts_random(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert quick_sentences(text) == _quick_sentences_plain(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "la",
+                "russie",
+                "par",
+                "a",
+                "dit",
+                "accusee",
+                "de",
+                "invasion",
+                "selon",
+                "ete",
+                "les",
+                "condamne",
+                "x",
+            ]
+        ),
+        min_size=2,
+        max_size=14,
+    ),
+    st.data(),
+)
+def test_role_with_presence_flags(words: list[str], data: st.DataObject) -> None:
+    lex = get_lexicon("fr")
+    present = (
+        not lex.speech.isdisjoint(words),
+        not lex.passive.isdisjoint(words),
+        not lex.agent_markers.isdisjoint(words),
+    )
+    n = len(words)
+    m_lo = data.draw(st.integers(0, n - 1))
+    m_hi = data.draw(st.integers(m_lo + 1, n))
+    c_lo = data.draw(st.integers(0, n - 1))
+    c_hi = data.draw(st.integers(c_lo + 1, n))
+    for demonym in (False, True):
+        for kind in ("harm", "blame", "praise"):
+            args = (words, lex, m_lo, m_hi, c_lo, c_hi, demonym, kind)
+            assert _role(*args, present) == _role(*args)

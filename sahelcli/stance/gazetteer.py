@@ -328,6 +328,7 @@ class Gazetteer:
         # their candidates come from the folded text only when they are ASCII (a non-word
         # character never folds to a word one: tested on every code point).
         self._acro_fast = all(form.isascii() for form in exact)
+        self._acro_initials = frozenset(form[:1] for form in exact)
         candidates = loose | {form.lower() for form in exact} if self._acro_fast else loose
         self._candidates = candidate_regex(candidates)
         return re.compile(
@@ -368,7 +369,10 @@ class Gazetteer:
             return self._scan(text, only, low, None, None)
         starts = [m.start() for m in self._candidates.finditer(b" " + spaced + b" ")]
         loose = starts
-        acro = starts if self._acro_fast else None
+        acro = None
+        if self._acro_fast:  # an acronym starts with one of its first letters, case and all
+            initials = self._acro_initials
+            acro = [i for i in starts if text[i] in initials]
         return self._scan(text, only, low, loose, acro)
 
     def _scan(
