@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -107,12 +108,27 @@ def _latin1_table() -> bytes:
     return bytes(table)
 
 
+@lru_cache(maxsize=1)
+def _latin1_lower_table() -> bytes:
+    """``_latin1_table`` after lowercasing: one ``bytes.translate`` does both."""
+    table = _latin1_table()
+    return bytes(table[ord(chr(code).lower())] for code in range(256))
+
+
 def fold_lower(text: str) -> str:
     """``fold`` and lowercase, still one character per character (offsets stay valid).
 
-    Fast path: lowercase, replace the few common non-Latin-1 characters, then fold bytes
-    with a 256-entry table; other non-Latin-1 characters become ``?`` (no alias uses them).
+    Fast paths: Latin-1 text (most) is lowercased and folded by one 256-entry bytes table
+    (``str.lower`` costs more than all the rest); otherwise lowercase, replace the few
+    common non-Latin-1 characters, then fold bytes with the table; other non-Latin-1
+    characters become ``?`` (no alias uses them).
     """
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return raw.translate(_latin1_lower_table()).decode("latin-1")
     low = text.lower()
     if len(low) != len(text):  # a rare character whose lowercase is longer (İ)
         return text.translate(_fold_lower_table())
@@ -122,6 +138,70 @@ def fold_lower(text: str) -> str:
         if old in low:
             low = low.replace(old, new)
     return low.encode("latin-1", "replace").translate(_latin1_table()).decode("latin-1")
+
+
+#: ``bytes.translate`` table: each Latin-1 character that ``\w`` does not match becomes a space.
+SPACE_NON_WORD = bytes(i if re.match(r"\w", chr(i)) else 0x20 for i in range(256))
+#: ``bytes.translate`` table: a word character becomes ``w``, any other a space, so
+#: ``(b" " + marks).count(b" w", 0, i + 2)`` is the number of words starting at or before i.
+WORD_MARKS = bytes(0x20 if i == 0x20 else 0x77 for i in SPACE_NON_WORD)
+
+
+def word_spaced(low: str) -> bytes | None:
+    r"""``low`` as Latin-1 bytes with every character ``\w`` does not match made a space
+    (same offsets), so ``split()`` gives exactly its ``\w+`` words; None when ``low`` has a
+    character beyond Latin-1 (``fold_lower`` output never has, except after its rare slow path).
+    """
+    try:
+        raw = low.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    return raw.translate(SPACE_NON_WORD)
+
+
+def _spaced_form(form: str) -> bytes | None:
+    """A trie form as it looks in ``word_spaced`` text, as a regex: word characters stay,
+    every other character is a space, the separator (a space in the form) one or more
+    spaces. None when the form has a character beyond Latin-1 (never in that text)."""
+    try:
+        raw = form.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    spaced = raw.translate(SPACE_NON_WORD)
+    parts = [re.escape(ch) if ch != " " else " " for ch in spaced.decode("latin-1")]
+    # the form's own spaces are separators, other non-word characters one space each
+    out = "".join(" +" if form[i] == " " else part for i, part in enumerate(parts))
+    return out.encode("latin-1")
+
+
+def candidate_regex(forms: Iterable[str]) -> re.Pattern[bytes]:
+    r"""Where in ``b" " + word_spaced(low) + b" "`` one of ``forms`` may start (``match``
+    offsets are offsets in ``low``): a superset of where ``(?<![\w])form(?![\w])`` matches
+    ``low``, found by one scan that ``re`` runs only at spaces (a literal first character),
+    where the plain regex tests every character. Only the space is consumed, so no start
+    is hidden by an earlier one."""
+    trie: dict[bytes, Any] = {}
+    for form in forms:
+        spaced = _spaced_form(form)
+        if spaced is None:
+            continue
+        node = trie
+        for atom in [*re.findall(rb" \+|\\?.", spaced, flags=re.DOTALL), b" "]:
+            node = node.setdefault(atom, {})
+        node[b""] = {}
+    return re.compile(rb" (?=" + (_bytes_trie(trie) if trie else rb"(?!x)x") + rb")")
+
+
+def _bytes_trie(node: dict[bytes, Any]) -> bytes:
+    branches = [atom + _bytes_trie(node[atom]) for atom in sorted(k for k in node if k)]
+    if not branches:
+        return b""
+    body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+    return b"(?:" + body + b")?" if b"" in node else body
+
+
+#: Above this many entries the matched-surface memo is emptied (endless streams).
+MEMO_CAP = 4096
 
 
 def norm_key(text: str) -> str:
@@ -244,6 +324,13 @@ class Gazetteer:
                 exact.add(fold(acro))
         never = r"(?!x)x"
         self._exact = re.compile(_word_trie_regex(sorted(exact)) if exact else never)
+        # Where mentions may start (see ``find``). Acronyms are matched on the text itself:
+        # their candidates come from the folded text only when they are ASCII (a non-word
+        # character never folds to a word one: tested on every code point).
+        self._acro_fast = all(form.isascii() for form in exact)
+        self._acro_initials = frozenset(form[:1] for form in exact)
+        candidates = loose | {form.lower() for form in exact} if self._acro_fast else loose
+        self._candidates = candidate_regex(candidates)
         return re.compile(
             r"(?<![\w])" + (trie_regex(sorted(loose)) if loose else never) + r"(?![\w])"
         )
@@ -255,29 +342,66 @@ class Gazetteer:
         return self._regex
 
     def find(
-        self, text: str, only: set[str] | None = None, lowered: str | None = None
+        self,
+        text: str,
+        only: set[str] | None = None,
+        lowered: str | None = None,
+        *,
+        spaced: bytes | None = None,
     ) -> list[Mention]:
         """All mentions in ``text``, in order, optionally only of some targets.
 
-        ``lowered`` is ``fold_lower(text)`` when the caller already has it. Aliases are
-        matched on it (no IGNORECASE: faster), acronyms on ``text`` itself (exact case).
+        ``lowered`` is ``fold_lower(text)`` when the caller already has it (``spaced`` its
+        ``word_spaced``). Aliases are matched on it (no IGNORECASE: faster), acronyms on
+        ``text`` itself (exact case).
+
+        Why it is fast: the plain scan tries both regexes at every character; here one
+        scan of ``word_spaced`` text (``candidate_regex``: tried only at spaces, C-level
+        skips between) gives the few places where a mention may start, and the regexes
+        are tried only there (``match`` at a place gives what ``finditer`` finds there).
         """
-        regex = self.regex
+        if self._regex is None:
+            self._regex = self._build()
         low = lowered if lowered is not None else fold_lower(text)
+        if spaced is None:
+            spaced = word_spaced(low)
+        if spaced is None:
+            return self._scan(text, only, low, None, None)
+        starts = [m.start() for m in self._candidates.finditer(b" " + spaced + b" ")]
+        loose = starts
+        acro = None
+        if self._acro_fast:  # an acronym starts with one of its first letters, case and all
+            initials = self._acro_initials
+            acro = [i for i in starts if text[i] in initials]
+        return self._scan(text, only, low, loose, acro)
+
+    def _scan(
+        self,
+        text: str,
+        only: set[str] | None,
+        low: str,
+        loose: list[int] | None,
+        acro: list[int] | None,
+    ) -> list[Mention]:
+        """Mentions from regex matches: at the candidate word starts ``loose`` (aliases, on
+        ``low``) and ``acro`` (acronyms, on ``text``), or by scanning all when None."""
         out = []
         memo = self._memo
-        for m in regex.finditer(low):
+        if len(memo) > MEMO_CAP:
+            memo.clear()
+        keys = self._keys
+        for m in regex_matches(self.regex, low, loose):
             word = m.group(0)
             names = memo.get(word)
             if names is None:
-                names = memo[word] = self._keys.get(norm_key(word)) or []
+                names = memo[word] = keys.get(norm_key(word)) or []
             for name in names:
                 if only is None or name in only:
                     out.append(Mention(m.start(), m.end(), name, text[m.start()].islower()))
-        if self._acro:
+        if self._acro and (acro is None or acro):
             spans = [(m.start, m.end) for m in out]
             extra = []
-            for m in self._exact.finditer(text):
+            for m in regex_matches(self._exact, text, acro):
                 if any(s < m.end() and m.start() < e for s, e in spans):
                     continue
                 for name in self._acro.get(m.group(0), []):
@@ -305,6 +429,24 @@ class Gazetteer:
                 return names[0]
         self.add(person_actor(target))
         return target
+
+
+def regex_matches(
+    regex: re.Pattern[str], text: str, starts: list[int] | None
+) -> Iterator[re.Match[str]]:
+    """``regex.finditer(text)``, or the same matches tried only at ``starts`` (a sorted
+    superset of where a match can begin): leftmost first, none overlapping."""
+    if starts is None:
+        yield from regex.finditer(text)
+        return
+    end = 0
+    match = regex.match
+    for i in starts:
+        if i >= end:
+            m = match(text, i)
+            if m is not None:
+                yield m
+                end = m.end()
 
 
 def person_actor(name: str) -> Actor:

@@ -13,11 +13,17 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
 from typing import Any
 
+#: Most cue surfaces ``Lexicon.lookup`` remembers (it forgets all when full).
+LOOKUP_CAP = 8192
+#: Most word forms ``Lexicon.may_start`` remembers (news vocabulary is large).
+STARTS_CAP = 65536
 #: Weight of a general polarity word relative to a news cue.
 POLARITY_WEIGHT = 0.35
 #: How each kind treats the actor by role: (agent, patient, unknown) multipliers; sign from kind.
@@ -42,6 +48,25 @@ class Cue:
     weight: float
 
 
+#: What ``Lexicon.may_start`` says of a word: ``NO`` cue starts with it; the cue regex
+#: must be tried (``REGEX``); the cue is the whole word (``WHOLE``: no regex needed); or
+#: the words that must follow it (it only starts cues of several words).
+Start = int | frozenset[str]
+NO, REGEX, WHOLE = 0, 1, 2
+
+
+class _Memo(dict[str, Start]):
+    """A dict that computes (and keeps) the value of a missing word."""
+
+    def __init__(self, compute: Callable[[str], Start]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, word: str) -> Start:
+        value = self[word] = self.compute(word)
+        return value
+
+
 @dataclass
 class Lexicon:
     """Everything the tagger needs for one language."""
@@ -54,9 +79,59 @@ class Lexicon:
     passive: frozenset[str]
     agent_markers: frozenset[str]
     speech: frozenset[str] = frozenset()
+    #: Words a cue may start with (see ``may_start``); None when a cue starts with a
+    #: non-word character (then only a full regex scan finds every cue).
+    heads: frozenset[str] | None = None
+    #: Prefix cues made of word characters only: a word starting with one may start a cue.
+    word_prefixes: frozenset[str] = frozenset()
+    #: Heads of cues that go on past their first word ("mise en cause", "cover-up").
+    continues: frozenset[str] = frozenset()
+    #: Heads that start only cues of several words: the words that may come next.
+    follow: dict[str, frozenset[str]] = field(default_factory=dict)
+    memo: dict[str, Cue | None] = field(default_factory=dict, repr=False, compare=False)
+    _starts: _Memo = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._starts = _Memo(self._may_start)
+        # One C-level test for "starts with a prefix cue" (a trie: any shorter form fits)
+        prefixes = sorted(self.word_prefixes)
+        self._prefixed = re.compile(_trie_regex(prefixes) if prefixes else "(?!x)x").match
+
+    def may_start(self, words: list[str]) -> tuple[list[int], list[Start]]:
+        r"""Where in ``words`` a cue may start, and what ``Start`` says of each word. A
+        match of the cue regex at a word start covers that whole word (the form's first
+        ``\w`` run is followed by a separator, a non-word character or a word end) or, for
+        a prefix cue, starts it; the next word is the form's second ``\w`` run. When no
+        cue goes on past the word, a match can only be the word itself. Memoized per
+        word form (context-free; emptied when full), read in one C-level pass."""
+        starts = self._starts
+        if len(starts) >= STARTS_CAP:
+            starts.clear()
+        flags = list(map(starts.__getitem__, words))
+        return list(compress(range(len(words)), flags)), flags
+
+    def _may_start(self, word: str) -> Start:
+        if self.heads is None:
+            return REGEX
+        prefixed = self._prefixed(word) is not None
+        if word in self.continues:
+            return REGEX if prefixed else self.follow.get(word, REGEX)
+        if prefixed or word in self.exact:
+            return WHOLE
+        return NO
 
     def lookup(self, matched: str) -> Cue | None:
-        """The cue a regex match stands for: exact form first, then the longest prefix."""
+        """The cue a regex match stands for: exact form first, then the longest prefix.
+        Memoized per surface (a context-free value; the memo is emptied when full)."""
+        memo = self.memo
+        if matched in memo:
+            return memo[matched]
+        if len(memo) >= LOOKUP_CAP:
+            memo.clear()
+        cue = memo[matched] = self._lookup(matched)
+        return cue
+
+    def _lookup(self, matched: str) -> Cue | None:
         key = " ".join(matched.split())
         cue = self.exact.get(key)
         if cue is not None:
@@ -123,7 +198,7 @@ def get_lexicon(lang: str) -> Lexicon:
     )
     polarity = _read(f"stance-lexicon-{lang}.json")["polarity"]
     for word, value in polarity.items():
-        if lexicon.lookup(word) is None:  # a news cue outranks a general polarity word
+        if lexicon._lookup(word) is None:  # a news cue outranks a general polarity word
             exact[word] = Cue("polarity", float(value) * POLARITY_WEIGHT)
             forms.append(word)
     regex = re.compile(r"(?<![\w])" + _trie_regex(forms) + r"(?![\w])")
@@ -136,4 +211,41 @@ def get_lexicon(lang: str) -> Lexicon:
         passive=frozenset(cues["passive"][lang]),
         agent_markers=frozenset(cues["agent_markers"][lang]),
         speech=frozenset(cues["speech"][lang]),
+        heads=_heads([*exact, *(p for p in prefixes if _WORD_RUN.fullmatch(p) is None)]),
+        word_prefixes=frozenset(p for p in prefixes if _WORD_RUN.fullmatch(p)),
+        follow=_follow(exact, prefixes),
+        continues=frozenset(
+            _WORD_RUN.match(form).group(0)  # type: ignore[union-attr]
+            for form in [*exact, *prefixes]
+            if _WORD_RUN.match(form) and not _WORD_RUN.fullmatch(form)
+        ),
     )
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _heads(forms: list[str]) -> frozenset[str] | None:
+    r"""First ``\w`` runs of ``forms``; None if a form does not start with a word character."""
+    heads = set()
+    for form in forms:
+        match = _WORD_RUN.match(form)
+        if match is None:
+            return None
+        heads.add(match.group(0))
+    return frozenset(heads)
+
+
+def _follow(exact: Iterable[str], prefixes: Iterable[str]) -> dict[str, frozenset[str]]:
+    """For each first word that starts only cues of several words, the second words."""
+    second: dict[str, set[str] | None] = {}
+    forms = [*((f, False) for f in exact), *((p, True) for p in prefixes)]
+    for form, prefix in forms:
+        runs = _WORD_RUN.findall(form)
+        if not runs:
+            continue
+        if len(runs) == 1 or (prefix and len(runs) == 2):  # whole alone, or open second word
+            second[runs[0]] = None
+        elif second.get(runs[0], set()) is not None:
+            second.setdefault(runs[0], set()).add(runs[1])  # type: ignore[union-attr]
+    return {head: frozenset(words) for head, words in second.items() if words is not None}
