@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -27,7 +28,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+#: ../shared next to the repository, or $SAHELCLI_SHARED (e.g. from a git worktree).
+SHARED = Path(os.environ.get("SAHELCLI_SHARED") or REPO.parent / "shared")
 DEV = SHARED / "datasets" / "orangesum-fr-summaries" / "dev.jsonl"
 SCORER = SHARED / "eval" / "score_summaries.py"
 MASAKHANE = SHARED / "corpora" / "masakhanews-fr" / "articles.jsonl"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from itertools import combinations
@@ -30,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+#: ../shared next to the repository, or $SAHELCLI_SHARED (e.g. from a git worktree).
+SHARED = Path(os.environ.get("SAHELCLI_SHARED") or REPO.parent / "shared")
 DEV = SHARED / "datasets" / "orangesum-fr-summaries" / "dev.jsonl"
 sys.path.insert(0, str(REPO))
 

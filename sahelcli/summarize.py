@@ -7,7 +7,8 @@ JSON in ``data/summarize-model.json``:
 1. a *word* model: how likely each content lemma of the article is to appear
    in a lead paragraph (frequency, spread, first position, capitalisation);
 2. a *sentence* model: how much of a lead paragraph one sentence is likely to
-   share (position, length, centrality, keyword overlap, quotes, ...);
+   share (position, length, centrality, keyword overlap, quotes, which of the
+   article's most frequent word forms it holds, ...);
 3. a *set* model per summary size: which combination of the best candidate
    sentences makes the best summary. It weighs the covered words (each counted
    once, so repeating the same fact earns nothing), the total length, and the
@@ -57,10 +58,13 @@ MODEL_FILE = Path(__file__).parent / "data" / "summarize-model.json"
 SENTENCE_FEATURES = (
     "inv", "first", "loglen", "short", "quote", "fp",
     "cosrest", "kw", "sumbasic", "bigr", "deg", "ne",
+    "top1", "top2", "top3", "top4", "top5", "top6", "top7", "top8", "top9", "top10",
 )  # fmt: skip
 WORD_FEATURES = ("logtf", "spread", "invfirst", "relfirst", "infirst", "cap", "len", "once", "logn")
 SET_BASE = ("sumh", "sump", "maxp", "len", "len2", "loglen", "red", "cov", "covrate", "ncov")
 
+#: The article's most frequent word forms whose presence in a sentence is a feature.
+TOP_FORMS = 10
 #: Candidates kept for the exhaustive search over combinations.
 CANDIDATES = 8
 #: Sentences with fewer words are fragments ("Consternant... mais vrai."), not summaries.
@@ -287,7 +291,35 @@ def analyse(record: Record) -> Analysis:
     a = Analysis(n, sentence_texts, length, content, eligible, punctuated=punctuated)
     a.capital = capital
     _sentence_features(a, quoted, first_person, capitals, bigrams)
+    _frequent_forms(a, tokens, starts, spans)
     return a
+
+
+def _frequent_forms(
+    a: Analysis, tokens: list[dict[str, Any]], starts: list[int], spans: list[dict[str, Any]]
+) -> None:
+    """Append to each eligible sentence's features whether it holds each of the article's
+    ``TOP_FORMS`` most frequent word forms (ranked by count, ties by first occurrence).
+
+    Those forms are mostly function words ("de", "la", "le" / "the", "of"), which ROUGE-L's
+    longest common subsequence matches in any lead paragraph, so a sentence holding them
+    shares more of the lead; learnt per rank, the feature needs no word list per language.
+    """
+    shapes = _SHAPES
+    norms = list(map(itemgetter("norm"), tokens))
+    tf = Counter(norms)
+    top: list[str] = []
+    for w in sorted(tf, key=tf.__getitem__, reverse=True):  # stable: ties by first occurrence
+        if (shapes.get(w) or _shape(w))[0]:  # a word, not punctuation
+            top.append(w)
+            if len(top) == TOP_FORMS:
+                break
+    top += [""] * (TOP_FORMS - len(top))  # "" is never a word form
+    for i in a.eligible:
+        span = spans[i]
+        lo = bisect_left(starts, span["start"])
+        present = set(norms[lo : bisect_left(starts, span["end"], lo)])
+        a.features[i].extend([float(w in present) for w in top])
 
 
 def _count(lemmas: list[str]) -> dict[str, int]:
