@@ -243,6 +243,7 @@ def analyse(record: Record) -> Analysis:
     capitals: list[int] = []
     bigrams: list[set[tuple[str, str]]] = []
     capital: set[str] = set()
+    ranges: list[tuple[int, int]] = []  # each sentence's tokens: tokens[lo:hi]
     starts = list(map(itemgetter("start"), tokens))
     fields = itemgetter("norm", "stop", "lemma", "start")
     shapes = _SHAPES
@@ -250,6 +251,7 @@ def analyse(record: Record) -> Analysis:
     for span in spans:  # one pass over the tokens, sentence by sentence
         lo = bisect_left(starts, span["start"], j)
         j = bisect_left(starts, span["end"], lo)
+        ranges.append((lo, j))
         lemmas: list[str] = []
         pairs: set[tuple[str, str]] = set()
         count = caps = 0
@@ -291,12 +293,12 @@ def analyse(record: Record) -> Analysis:
     a = Analysis(n, sentence_texts, length, content, eligible, punctuated=punctuated)
     a.capital = capital
     _sentence_features(a, quoted, first_person, capitals, bigrams)
-    _frequent_forms(a, tokens, starts, spans)
+    _frequent_forms(a, tokens, ranges)
     return a
 
 
 def _frequent_forms(
-    a: Analysis, tokens: list[dict[str, Any]], starts: list[int], spans: list[dict[str, Any]]
+    a: Analysis, tokens: list[dict[str, Any]], ranges: list[tuple[int, int]]
 ) -> None:
     """Append to each eligible sentence's features whether it holds each of the article's
     ``TOP_FORMS`` most frequent word forms (ranked by count, ties by first occurrence).
@@ -304,6 +306,7 @@ def _frequent_forms(
     Those forms are mostly function words ("de", "la", "le" / "the", "of"), which ROUGE-L's
     longest common subsequence matches in any lead paragraph, so a sentence holding them
     shares more of the lead; learnt per rank, the feature needs no word list per language.
+    ``ranges``: each sentence's tokens as ``tokens[lo:hi]``.
     """
     shapes = _SHAPES
     norms = list(map(itemgetter("norm"), tokens))
@@ -316,10 +319,9 @@ def _frequent_forms(
                 break
     top += [""] * (TOP_FORMS - len(top))  # "" is never a word form
     for i in a.eligible:
-        span = spans[i]
-        lo = bisect_left(starts, span["start"])
-        present = set(norms[lo : bisect_left(starts, span["end"], lo)])
-        a.features[i].extend([float(w in present) for w in top])
+        lo, hi = ranges[i]
+        present = set(norms[lo:hi])
+        a.features[i].extend(map(float, map(present.__contains__, top)))
 
 
 def _count(lemmas: list[str]) -> dict[str, int]:

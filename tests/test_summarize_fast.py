@@ -98,6 +98,15 @@ def _plain_features(a: S.Analysis, record: dict) -> dict[str, object]:
             len(bigrams[i] & repeated) / math.sqrt(len(bigrams[i]) + 1),
             max(degree, 0.0) / max(n - 1, 1), capitals[i] / max(m, 1),
         ]  # fmt: skip
+    # which of the article's most frequent word forms (ties: first occurrence) each sentence holds
+    form_counts = Counter(t["norm"] for t in record["tokens"])
+    ranked = sorted(form_counts, key=form_counts.__getitem__, reverse=True)
+    forms = [w for w in ranked if any(c.isalnum() for c in w)][: S.TOP_FORMS]
+    forms += [""] * (S.TOP_FORMS - len(forms))
+    for i in a.eligible:
+        span = record["sentences"][i]
+        held = {t["norm"] for t in record["tokens"] if span["start"] <= t["start"] < span["end"]}
+        features[i] += [float(w in held) for w in forms]
     return {"tf": dict(tf), "sf": dict(sf), "first": first, "units": units,
             "features": features, "capital": capital}  # fmt: skip
 
