@@ -97,7 +97,7 @@ def _decode_legacy(data: bytes, source: str, warn: Warn) -> str:
 
 def _repair_mojibake(text: str, source: str, warn: Warn) -> str:
     """Undo UTF-8 that was decoded as cp1252 and re-encoded ("Ã©" for "é")."""
-    if not _MOJIBAKE.search(text):
+    if ("Ã" not in text and "â€" not in text) or not _MOJIBAKE.search(text):  # in finds them fast
         return text
     try:
         repaired = text.encode("cp1252").decode("utf-8")

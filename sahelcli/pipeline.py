@@ -35,7 +35,7 @@ class Outcome:
     record: Record | None = None
     error: SahelError | None = None
     warnings: list[str] = field(default_factory=list)
-    encoded: str | None = None  # the record already written as a JSON line (worker side)
+    encoded: bytes | None = None  # the record already written as a JSON line (worker side)
 
 
 @dataclass

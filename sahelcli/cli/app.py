@@ -18,7 +18,7 @@ from sahelcli.errors import UsageError
 from sahelcli.io import read_inputs
 from sahelcli.parallel import default_jobs, process
 from sahelcli.pipeline import Outcome, Pipeline
-from sahelcli.records import dumps
+from sahelcli.records import dump_line
 from sahelcli.render import Writer, choose_format
 from sahelcli.render.progress import Progress
 
@@ -126,7 +126,7 @@ def run_records(
     reporter = Reporter(env, quiet=quiet)
     paths = resolve_inputs(inputs, env)
     writer = Writer(choose_format(fmt.value if fmt else None, env), view, env, excel=excel)
-    encode = dumps if writer.fmt == "jsonl" else None
+    encode = dump_line if writer.fmt == "jsonl" else None
     items = read_inputs(paths, env.stdin, reporter.warn)
     workers = jobs if jobs is not None else default_jobs(paths)
     with Progress(env, enabled=not quiet and not env.stdout_isatty) as progress:

@@ -46,11 +46,13 @@ class Writer:
         self._csv: Any = None
         self._pending: Record | None = None  # text mode: the first record, until a second
         self._blocks = 0
+        self._text_written = False  # text in the text layer that write_line's bytes must follow
         overview = getattr(self.view, "Overview", None) if fmt == "table" else None
         self._overview = overview() if overview else None
 
     def write(self, record: Record) -> None:
         self.count += 1
+        self._text_written = True
         if self.fmt == "jsonl":
             self.out.write(dumps(record) + "\n")
         elif self.fmt == "json":
@@ -66,10 +68,20 @@ class Writer:
             if len(self._batch) >= TABLE_BATCH:
                 self._flush_table()
 
-    def write_line(self, line: str) -> None:
-        """A record a worker already encoded as one JSON line."""
+    def write_line(self, line: bytes) -> None:
+        """A record already encoded as one UTF-8 JSON line, newline included: straight to
+        the byte stream under stdout when there is one (after what the text layer holds)."""
         self.count += 1
-        self.out.write(line + "\n")
+        buffer = getattr(self.out, "buffer", None)
+        if buffer is None:
+            self.out.write(line.decode("utf-8"))
+            return
+        if self._text_written or self.env.stdout_isatty:  # keep the order; a line at a time
+            self.out.flush()
+            self._text_written = False
+        buffer.write(line)
+        if self.env.stdout_isatty:
+            buffer.flush()
 
     def _write_csv(self, row: dict[str, Any]) -> None:
         if self._csv is None:
