@@ -64,7 +64,7 @@ def process(
     items: Iterable[Record | InputError],
     jobs: int = 1,
     encode: Encode | None = None,
-    chunk_size: int = 16,
+    chunk_size: int = 8,
 ) -> Iterator[Outcome]:
     """Outcomes for ``items`` in input order, computed by ``jobs`` processes.
 
