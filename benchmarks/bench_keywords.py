@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -23,7 +24,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: ../shared next to the repository, or $SAHELCLI_SHARED (e.g. from a git worktree).
+SHARED = Path(os.environ.get("SAHELCLI_SHARED") or ROOT.parent / "shared")
 WIKINEWS = SHARED / "datasets" / "wikinews-fr-keyphrases" / "dev.jsonl"
 SCORER = SHARED / "eval" / "score_keyphrases.py"
 MASAKHANEWS = SHARED / "corpora" / "masakhanews-fr" / "articles.jsonl"

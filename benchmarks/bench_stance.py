@@ -16,6 +16,7 @@ Exits 0 with a message when ../shared is absent. ``--quick`` skips the model par
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -26,7 +27,8 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: ../shared next to the repository, or $SAHELCLI_SHARED (e.g. from a git worktree).
+SHARED = Path(os.environ.get("SAHELCLI_SHARED") or ROOT.parent / "shared")
 SCORER = SHARED / "eval" / "score_stance.py"
 NEWS = SHARED / "datasets" / "sahel-news-fr-stance" / "dev.jsonl"
 EFRA = SHARED / "datasets" / "efra-fr-stance" / "dev.jsonl"

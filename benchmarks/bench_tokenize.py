@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -24,7 +25,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: ../shared next to the repository, or $SAHELCLI_SHARED (e.g. from a git worktree).
+SHARED = Path(os.environ.get("SAHELCLI_SHARED") or ROOT.parent / "shared")
 EVAL = SHARED / "eval"
 GSD = SHARED / "datasets" / "ud-fr-gsd" / "fr_gsd-ud-dev.conllu"
 SEQUOIA = SHARED / "datasets" / "ud-fr-sequoia" / "fr_sequoia-ud-dev.conllu"

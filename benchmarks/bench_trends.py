@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+#: ../shared next to the repository, or $SAHELCLI_SHARED (e.g. from a git worktree).
+SHARED = Path(os.environ.get("SAHELCLI_SHARED") or REPO.parent / "shared")
 CORPUS = SHARED / "corpora" / "orangesum-dated-fr"
 SAHELCLI = [sys.executable, "-m", "sahelcli"]
 PANDEMIC = ("coronavirus", "confinement", "covid")

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: ../shared next to the repository, or $SAHELCLI_SHARED (e.g. from a git worktree).
+SHARED = Path(os.environ.get("SAHELCLI_SHARED") or ROOT.parent / "shared")
 SOURCES = [
     SHARED / "corpora" / "masakhanews-fr" / "articles.jsonl",
     SHARED / "datasets" / "orangesum-fr-summaries" / "dev.jsonl",

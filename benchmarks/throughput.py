@@ -30,7 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: ../shared next to the repository, or $SAHELCLI_SHARED (e.g. from a git worktree).
+SHARED = Path(os.environ.get("SAHELCLI_SHARED") or ROOT.parent / "shared")
 ARTICLES = SHARED / "corpora" / "masakhanews-fr" / "articles"
 JSONL = SHARED / "corpora" / "masakhanews-fr" / "articles.jsonl"
 SAHELCLI = shutil.which("sahelcli") or "sahelcli"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ import sahelcli.cli  # noqa: F401  (registers the commands on the app)
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
+#: ../shared next to the repository, or $SAHELCLI_SHARED (e.g. from a git worktree).
+SHARED = Path(os.environ.get("SAHELCLI_SHARED") or ROOT.parent / "shared")
 SEED = next(SEEDS.glob("*.txt"))
 
 
