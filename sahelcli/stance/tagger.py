@@ -274,7 +274,7 @@ def _cue_matches(
     the next occurrence is the right one."""
     found = []
     padded = " " + spaced + " "
-    match = lex.regex.match
+    match = lex.start_regex.match  # tried only where the full regex could start a longer cue
     end = cursor = 0
     indices, flags = lex.may_start(words)
     last = len(words) - 1
