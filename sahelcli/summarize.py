@@ -130,7 +130,8 @@ def load_lexicon(path: str | None = None) -> dict[str, dict[str, float]]:
     """The lexical priors: ``{"forms": {form: log-odds}, "lemmas": {lemma: log-odds}}``.
 
     ``forms``: how much more often a sentence holding the word form is among an article's
-    best-matching sentences than other sentences are ("a", "selon", "lundi" vs "je", "«");
+    best-matching sentences than other sentences are ("lundi", "annonce", "revele" vs
+    "je", "mais", "raconte"; word forms are accent-folded);
     ``lemmas``: how much more often a content lemma of an article is in its lead paragraph.
     Learnt on French news, so other languages' words are mostly absent and weigh 0.
     """
@@ -353,7 +354,7 @@ def _frequent_forms(
     ``ranges``: each sentence's tokens as ``tokens[lo:hi]``.
 
     Then the lexical prior of the sentence's word forms (``lexical_score`` over the
-    ``lexical`` table): reporting verbs, auxiliaries, days are lead-like; quotes are not.
+    ``lexical`` table): days and announcements are lead-like; "je", "mais", "raconte" are not.
     """
     shapes = _SHAPES
     norms = list(map(itemgetter("norm"), tokens))
