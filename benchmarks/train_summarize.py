@@ -12,6 +12,14 @@ sahelcli/summarize.py):
 3. set models (sizes 1, 2, 3): ridge regression over the features of each combination of the
    top candidates, target = ROUGE-L F1 of the combination (official French tokenisation).
 
+Before them, two lexical priors (sahelcli/data/summarize-lexicon.json): per word form, the
+smoothed log-odds that a sentence holding it is among its article's ``LEX_TOP`` best sentences
+(ROUGE-L precision against the gold); per content lemma, that a lemma of an article is in its
+gold abstract. Each over the ``LEX_SIZE`` most frequent entries. In cross-validation the
+priors are fitted inside the training folds only: the held-out fold's features come from
+priors fitted on the other folds, and the training documents' own features from priors fitted
+without their fold either (nested), so no document ever sees a prior that counted it.
+
 Cross-validation (``--folds``, documents split by their position in the id-sorted file) reports
 the ROUGE-L F1 of the whole pipeline on held-out documents: stage 1 and 2 predictions used to
 build stage 3 are out-of-fold, and each fold's set model is fitted on the other folds only.
@@ -23,9 +31,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
+from bisect import bisect_left
+from collections import Counter
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -41,6 +52,10 @@ from sahelcli.tokenize import tokenize_record, tokenize_text  # noqa: E402
 
 ALPHA = 1.0  # ridge penalty on standardised features
 WORD_C = 1.0  # inverse L2 penalty of the word model
+LEX_SIZE = 2000  # word forms / lemmas kept in each lexical prior (the most frequent)
+LEX_SMOOTH = 20.0  # pseudo-counts at the base rate: rare entries stay near 0
+LEX_TOP = 3  # a sentence among its article's best this many is a positive for the form prior
+LEXFORM = S.SENTENCE_FEATURES.index("lexform")
 
 
 def load_docs() -> list[dict[str, Any]]:
@@ -71,6 +86,14 @@ def prepare(docs: list[dict[str, Any]]) -> None:
         text = record["text"]
         doc["texts"] = [" ".join(text[s["start"] : s["end"]].split()) for s in record["sentences"]]
         doc["a"] = a
+        starts = [t["start"] for t in record["tokens"]]
+        doc["forms"] = {}
+        for i in a.eligible:
+            span = record["sentences"][i]
+            lo = bisect_left(starts, span["start"])
+            doc["forms"][i] = S.sentence_forms(
+                record["tokens"], lo, bisect_left(starts, span["end"], lo)
+            )
         doc["y_sent"] = {
             i: scorer.score(doc["gold"], doc["texts"][i])["rougeL"].precision for i in a.eligible
         }
@@ -81,6 +104,60 @@ def prepare(docs: list[dict[str, Any]]) -> None:
         }  # fmt: skip
     for doc in docs:
         doc["scorer"] = scorer
+
+
+def _log_odds(pos: Counter[str], tot: Counter[str], base: float) -> dict[str, float]:
+    """Smoothed log-odds of the positive class per entry, relative to the base rate."""
+    table = {}
+    for w, count in sorted(tot.items(), key=lambda kv: (-kv[1], kv[0]))[:LEX_SIZE]:
+        p = (pos[w] + LEX_SMOOTH * base) / (count + LEX_SMOOTH)
+        table[w] = math.log(p / (1 - p)) - math.log(base / (1 - base))
+    return table
+
+
+def fit_lexicon(docs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """The two lexical priors (see the module docstring), fitted on ``docs`` only."""
+    pos, tot = Counter(), Counter()
+    n_pos = n_all = 0
+    for doc in docs:
+        y = doc["y_sent"]
+        best = set(sorted(doc["a"].eligible, key=lambda i: (-y[i], i))[:LEX_TOP])
+        for i in doc["a"].eligible:
+            forms = set(doc["forms"][i])
+            tot.update(forms)
+            n_all += 1
+            if i in best:
+                pos.update(forms)
+                n_pos += 1
+    lemma_pos, lemma_tot = Counter(), Counter()
+    for doc in docs:
+        lemma_tot.update(doc["a"].tf.keys())
+        lemma_pos.update(w for w in doc["a"].tf if w in doc["gold_lemmas"])
+    lemma_rate = sum(lemma_pos.values()) / max(sum(lemma_tot.values()), 1)
+    return {
+        "forms": _log_odds(pos, tot, n_pos / max(n_all, 1)),
+        "lemmas": _log_odds(lemma_pos, lemma_tot, lemma_rate),
+    }
+
+
+def apply_lexicon(docs: list[dict[str, Any]], lexicon: dict[str, dict[str, float]]) -> None:
+    """Set the documents' lexical features from ``lexicon`` (as the shipped code would)."""
+    for doc in docs:
+        a = doc["a"]
+        a.prior = lexicon["lemmas"]
+        for i in a.eligible:
+            a.features[i][LEXFORM] = S.lexical_score(doc["forms"][i], lexicon["forms"])
+
+
+def out_of_fold_lexicon(
+    docs: list[dict[str, Any]], folds: list[int], skip: int | None = None
+) -> None:
+    """Each document's lexical features from priors fitted on the other folds (and not on
+    fold ``skip``, the outer held-out fold, when given)."""
+    for g in sorted(set(folds) - {skip}):
+        fit_on = [d for d, k in zip(docs, folds, strict=True) if k not in (g, skip)]
+        lexicon = fit_lexicon(fit_on)
+        apply_lexicon([d for d, k in zip(docs, folds, strict=True) if k == g], lexicon)
 
 
 def standardise(X: Any) -> tuple[Any, Any]:
@@ -212,14 +289,19 @@ def main() -> int:
     print(f"{len(docs)} documents analysed in {time.time() - t0:.1f}s")
     folds = [k % args.folds for k in range(len(docs))]
 
-    # out-of-fold stage 1-2 scores, then each fold's set model on the other folds
+    # out-of-fold stage 1-2 scores, then each fold's set model on the other folds; the lexical
+    # priors of the training documents are fitted without fold f (nested), the held-out
+    # fold's on all the training folds
     for f in range(args.folds):
         train = [d for d, k in zip(docs, folds, strict=True) if k != f]
+        out_of_fold_lexicon(docs, folds, skip=f)
         sent = fit_ridge(*sentence_data(train))
         word = fit_logistic(*word_data(train))
-        for d, k in zip(docs, folds, strict=True):
-            if k == f:
-                apply_stage12(d, sent, word)
+        test = [d for d, k in zip(docs, folds, strict=True) if k == f]
+        apply_lexicon(test, fit_lexicon(train))
+        for d in test:
+            apply_stage12(d, sent, word)
+    out_of_fold_lexicon(docs, folds)  # the set features as each held-out fold saw them
     for doc in docs:
         candidate_sets(doc)
     print(f"candidate sets scored in {time.time() - t0:.1f}s")
@@ -236,7 +318,9 @@ def main() -> int:
         print(f"{size} sentence(s): cross-validated ROUGE-L F1 {cv[str(size)]:.2f} "
               f"(lead-{size} on eligible sentences {rouge_l(docs, lead):.2f})")
 
-    # final weights: everything fitted on all dev documents
+    # final weights: everything fitted on all dev documents, each document's lexical features
+    # out-of-fold (as an unseen article's would be); the shipped priors on all of them
+    out_of_fold_lexicon(docs, folds)
     sent = fit_ridge(*sentence_data(docs))
     word = fit_logistic(*word_data(docs))
     for doc in docs:
@@ -259,9 +343,15 @@ def main() -> int:
         "sets": {"features": list(S.SET_BASE) + [f"sum_{n}" for n in S.SENTENCE_FEATURES],
                  **sets},
     }  # fmt: skip
+    lexicon = {k: {w: round(v, 3) for w, v in table.items()}
+               for k, table in fit_lexicon(docs).items()}  # fmt: skip
     if not args.no_write:
         Path(args.out).write_text(json.dumps(_rounded(model), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out}")
+        lex_out = Path(args.out).with_name(S.LEXICON_FILE.name)
+        lex_out.write_text(json.dumps(lexicon, ensure_ascii=False, separators=(",", ":"))
+                           + "\n", encoding="utf-8")  # fmt: skip
+        print(f"wrote {lex_out}")
     print(f"done in {time.time() - t0:.1f}s")
     return 0
 

@@ -8,7 +8,8 @@ JSON in ``data/summarize-model.json``:
    in a lead paragraph (frequency, spread, first position, capitalisation);
 2. a *sentence* model: how much of a lead paragraph one sentence is likely to
    share (position, length, centrality, keyword overlap, quotes, which of the
-   article's most frequent word forms it holds, ...);
+   article's most frequent word forms it holds, how lead-like its word forms are
+   in French news in general, ...);
 3. a *set* model per summary size: which combination of the best candidate
    sentences makes the best summary. It weighs the covered words (each counted
    once, so repeating the same fact earns nothing), the total length, and the
@@ -53,14 +54,19 @@ from sahelcli.records import Record
 __all__ = ["MODEL_FILE", "Analysis", "analyse", "summarize_record", "summarize_stage"]
 
 MODEL_FILE = Path(__file__).parent / "data" / "summarize-model.json"
+#: Lexical priors learnt on the training articles (per word form and per lemma).
+LEXICON_FILE = Path(__file__).parent / "data" / "summarize-lexicon.json"
 
 #: Sentence features, in the order the model file lists them.
 SENTENCE_FEATURES = (
     "inv", "first", "loglen", "short", "quote", "fp",
     "cosrest", "kw", "sumbasic", "bigr", "deg", "ne",
     "top1", "top2", "top3", "top4", "top5", "top6", "top7", "top8", "top9", "top10",
+    "lexform",
 )  # fmt: skip
-WORD_FEATURES = ("logtf", "spread", "invfirst", "relfirst", "infirst", "cap", "len", "once", "logn")
+WORD_FEATURES = (
+    "logtf", "spread", "invfirst", "relfirst", "infirst", "cap", "len", "once", "logn", "prior",
+)  # fmt: skip
 SET_BASE = ("sumh", "sump", "maxp", "len", "len2", "loglen", "red", "cov", "covrate", "ncov")
 
 #: The article's most frequent word forms whose presence in a sentence is a feature.
@@ -119,6 +125,33 @@ def load_model(path: str | None = None) -> dict[str, Any]:
     return model
 
 
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> dict[str, dict[str, float]]:
+    """The lexical priors: ``{"forms": {form: log-odds}, "lemmas": {lemma: log-odds}}``.
+
+    ``forms``: how much more often a sentence holding the word form is among an article's
+    best-matching sentences than other sentences are ("lundi", "annonce", "revele" vs
+    "je", "mais", "raconte"; word forms are accent-folded);
+    ``lemmas``: how much more often a content lemma of an article is in its lead paragraph.
+    Learnt on French news, so other languages' words are mostly absent and weigh 0.
+    """
+    with open(path or LEXICON_FILE, encoding="utf-8") as handle:
+        lexicon: dict[str, dict[str, float]] = json.load(handle)
+    return lexicon
+
+
+def lexical_score(forms: Iterable[str], table: dict[str, float]) -> float:
+    """Mean log-odds of a sentence's distinct word forms (0 for forms the table lacks).
+
+    ``math.fsum`` is exactly rounded, so the float does not depend on the set's order
+    (the string hash seed); ``_frequent_forms`` computes the same value inline.
+    """
+    distinct = set(forms)
+    if not distinct:
+        return 0.0
+    return math.fsum(map(table.get, distinct, repeat(0.0))) / len(distinct)
+
+
 # --------------------------------------------------------------------------- analysis
 
 
@@ -134,6 +167,7 @@ class Analysis:
     punctuated: bool = True
     features: dict[int, list[float]] = field(default_factory=dict)  # eligible -> raw features
     word_prob: dict[str, float] = field(default_factory=dict)
+    prior: dict[str, float] = field(default_factory=dict)  # lemma -> lexical prior (log-odds)
     # word statistics for the word model
     tf: Counter[str] = field(default_factory=Counter)
     sf: Counter[str] = field(default_factory=Counter)
@@ -187,7 +221,7 @@ class Analysis:
         k, f, n = self.tf[w], self.first[w], self.n
         return [math.log(k), self.sf[w] / n, 1.0 / (f + 1), f / max(n - 1, 1), float(f == 0),
                 float(w in self.capital), min(len(w), 15) / 15, float(k == 1),
-                math.log(max(n, 1))]  # fmt: skip
+                math.log(max(n, 1)), self.prior.get(w, 0.0)]  # fmt: skip
 
     def word_rows(self) -> dict[str, list[float]]:
         return {w: self.word_row(w) for w in sorted(self.tf)}
@@ -292,13 +326,24 @@ def analyse(record: Record) -> Analysis:
     punctuated = any(ends)
     a = Analysis(n, sentence_texts, length, content, eligible, punctuated=punctuated)
     a.capital = capital
+    lexicon = load_lexicon()
+    a.prior = lexicon["lemmas"]
     _sentence_features(a, quoted, first_person, capitals, bigrams)
-    _frequent_forms(a, tokens, ranges)
+    _frequent_forms(a, tokens, ranges, lexicon["forms"])
     return a
 
 
+def sentence_forms(tokens: list[dict[str, Any]], lo: int, hi: int) -> list[str]:
+    """The word forms (not punctuation) of ``tokens[lo:hi]``, as the lexical prior sees them."""
+    shapes = _SHAPES
+    return [w for w in map(itemgetter("norm"), tokens[lo:hi]) if (shapes.get(w) or _shape(w))[0]]
+
+
 def _frequent_forms(
-    a: Analysis, tokens: list[dict[str, Any]], ranges: list[tuple[int, int]]
+    a: Analysis,
+    tokens: list[dict[str, Any]],
+    ranges: list[tuple[int, int]],
+    lexical: dict[str, float],
 ) -> None:
     """Append to each eligible sentence's features whether it holds each of the article's
     ``TOP_FORMS`` most frequent word forms (ranked by count, ties by first occurrence).
@@ -307,6 +352,9 @@ def _frequent_forms(
     longest common subsequence matches in any lead paragraph, so a sentence holding them
     shares more of the lead; learnt per rank, the feature needs no word list per language.
     ``ranges``: each sentence's tokens as ``tokens[lo:hi]``.
+
+    Then the lexical prior of the sentence's word forms (``lexical_score`` over the
+    ``lexical`` table): days and announcements are lead-like; "je", "mais", "raconte" are not.
     """
     shapes = _SHAPES
     norms = list(map(itemgetter("norm"), tokens))
@@ -318,10 +366,17 @@ def _frequent_forms(
             if len(top) == TOP_FORMS:
                 break
     top += [""] * (TOP_FORMS - len(top))  # "" is never a word form
+    # lexical_score inlined: the forms of ``present`` that are no words (punctuation) are
+    # in no table, so they only need leaving out of the count
+    other = {w for w in tf if not (shapes.get(w) or _shape(w))[0]}
+    get, zeros = lexical.get, repeat(0.0)
     for i in a.eligible:
         lo, hi = ranges[i]
         present = set(norms[lo:hi])
-        a.features[i].extend(map(float, map(present.__contains__, top)))
+        row = a.features[i]
+        row.extend(map(float, map(present.__contains__, top)))
+        n_words = len(present) - len(present & other) if other else len(present)
+        row.append(math.fsum(map(get, present, zeros)) / n_words if n_words else 0.0)
 
 
 def _count(lemmas: list[str]) -> dict[str, int]:
@@ -423,8 +478,8 @@ def word_probabilities(a: Analysis, lemmas: Iterable[str]) -> dict[str, float]:
     first sentence, length) are computed once per value and summed in the model's order.
     """
     weights, bias = _folded("words")
-    w_logtf, w_spread, w_inv, w_rel, w_in, w_cap, w_len, w_once, w_logn = weights
-    tf, sf, first, capital, n = a.tf, a.sf, a.first, a.capital, a.n
+    w_logtf, w_spread, w_inv, w_rel, w_in, w_cap, w_len, w_once, w_logn, w_prior = weights
+    tf, sf, first, capital, n, prior = a.tf, a.sf, a.first, a.capital, a.n, a.prior
     span, logn = max(n - 1, 1), math.log(max(n, 1))
     last = w_logn * logn
     cap_terms = (w_cap * 0.0, w_cap * 1.0)  # w_cap * float(w in capital)
@@ -449,7 +504,7 @@ def word_probabilities(a: Analysis, lemmas: Iterable[str]) -> dict[str, float]:
             t_len = by_len[size] = w_len * (min(size, 15) / 15)
         # the word_row features, summed in the same order as the linear model
         z = bias + (t_k[0] + t_s + t_f[0] + t_f[1] + t_f[2] + cap_terms[w in capital]
-                    + t_len + t_k[1] + last)  # fmt: skip
+                    + t_len + t_k[1] + last + w_prior * prior.get(w, 0.0))  # fmt: skip
         out[w] = 1.0 / (1.0 + math.exp(-z))
     return out
 

@@ -315,6 +315,37 @@ def test_model_file_is_small_json_matching_the_code() -> None:
         assert len(model["sets"][size]["weights"]) == len(model["sets"]["features"])
 
 
+def test_lexicon_is_small_and_the_feature_is_lexical_score() -> None:
+    """The lexical prior (per word form / per lemma log-odds) ships as a small JSON table, and
+    the inlined feature in ``analyse`` is ``lexical_score`` of the sentence's word forms."""
+    from bisect import bisect_left
+
+    from sahelcli.summarize import (
+        LEXICON_FILE,
+        lexical_score,
+        load_lexicon,
+        sentence_forms,
+    )
+
+    assert LEXICON_FILE.stat().st_size < 200_000
+    lexicon = load_lexicon()
+    assert set(lexicon) == {"forms", "lemmas"} and lexicon["forms"] and lexicon["lemmas"]
+    assert lexical_score([], lexicon["forms"]) == 0.0
+    assert lexical_score(["zzzq", "qqqz"], lexicon["forms"]) == 0.0  # unknown forms weigh 0
+    for path in (SAHEL, FIXTURES / "sum_english.txt"):
+        record = _record(path)
+        tokenize_record(record)
+        a = analyse(record)
+        starts = [t["start"] for t in record["tokens"]]
+        column = SENTENCE_FEATURES.index("lexform")
+        for i in a.eligible:
+            span = record["sentences"][i]
+            lo = bisect_left(starts, span["start"])
+            hi = bisect_left(starts, span["end"], lo)
+            forms = sentence_forms(record["tokens"], lo, hi)
+            assert a.features[i][column] == lexical_score(forms, lexicon["forms"])
+
+
 def _linear(x: list[float], part: dict) -> float:
     return part["bias"] + sum(
         w * (v - m) / s

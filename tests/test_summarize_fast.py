@@ -107,6 +107,13 @@ def _plain_features(a: S.Analysis, record: dict) -> dict[str, object]:
         span = record["sentences"][i]
         held = {t["norm"] for t in record["tokens"] if span["start"] <= t["start"] < span["end"]}
         features[i] += [float(w in held) for w in forms]
+        # the lexical prior: mean log-odds of the sentence's distinct word forms
+        lexical = S.load_lexicon()["forms"]
+        words = [t["norm"] for t in record["tokens"] if span["start"] <= t["start"] < span["end"]
+                 and any(c.isalnum() for c in t["norm"])]  # fmt: skip
+        distinct = set(words)
+        features[i].append(math.fsum(lexical.get(w, 0.0) for w in distinct) / len(distinct)
+                           if distinct else 0.0)  # fmt: skip
     return {"tf": dict(tf), "sf": dict(sf), "first": first, "units": units,
             "features": features, "capital": capital}  # fmt: skip
 
@@ -183,7 +190,7 @@ def test_word_model_terms_are_the_plain_sum() -> None:
     tokenize_record(record)
     a = S.analyse(record)
     weights, bias = S._folded("words")
-    w_logtf, w_spread, w_inv, w_rel, w_in, w_cap, w_len, w_once, w_logn = weights
+    w_logtf, w_spread, w_inv, w_rel, w_in, w_cap, w_len, w_once, w_logn, w_prior = weights
     n, span = a.n, max(a.n - 1, 1)
     probs = S.word_probabilities(a, chain.from_iterable(a.content))
     assert list(probs) == list(dict.fromkeys(chain.from_iterable(a.content)))
@@ -192,5 +199,5 @@ def test_word_model_terms_are_the_plain_sum() -> None:
         z = bias + (w_logtf * math.log(k) + w_spread * (a.sf[w] / n) + w_inv * (1.0 / (f + 1))
                     + w_rel * (f / span) + w_in * float(f == 0) + w_cap * float(w in a.capital)
                     + w_len * (min(len(w), 15) / 15) + w_once * float(k == 1)
-                    + w_logn * math.log(max(n, 1)))  # fmt: skip
+                    + w_logn * math.log(max(n, 1)) + w_prior * a.prior.get(w, 0.0))  # fmt: skip
         assert p == 1.0 / (1.0 + math.exp(-z))
