@@ -48,7 +48,7 @@ def new_record(
 
 
 def dump_line(record: Record) -> bytes:
-    """``dumps(record)`` as UTF-8 bytes with its newline: what a JSON Lines writer sends.
+    """One JSON Lines line as UTF-8 bytes, newline included: compact, not ASCII-escaped.
 
     Bytes all the way from orjson to stdout: a record with its tokens is ~70 KB, and
     decoding it, sending it between processes as text and encoding it again cost as much
@@ -57,7 +57,7 @@ def dump_line(record: Record) -> bytes:
     if orjson is not None:
         try:
             return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
-        except TypeError:  # as in dumps
+        except TypeError:  # e.g. integers beyond 64 bits: the standard library copes
             pass
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
@@ -67,12 +67,7 @@ def dumps(record: Record) -> str:
 
     orjson and the standard library give the same bytes for records.
     """
-    if orjson is not None:
-        try:
-            return orjson.dumps(record).decode("utf-8")
-        except TypeError:  # e.g. integers beyond 64 bits: the standard library copes
-            pass
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return dump_line(record)[:-1].decode("utf-8")
 
 
 def loads(line: str | bytes) -> Any:
