@@ -233,9 +233,9 @@ def get_lexicon(lang: str) -> Lexicon:
         word_prefixes=frozenset(p for p in prefixes if _WORD_RUN.fullmatch(p)),
         follow=_follow(exact, prefixes),
         continues=frozenset(
-            _WORD_RUN.match(form).group(0)  # type: ignore[union-attr]
+            head
             for form in [*exact, *prefixes]
-            if _WORD_RUN.match(form) and not _WORD_RUN.fullmatch(form)
+            if (head := _first_run(form)) is not None and head != form
         ),
     )
 
@@ -258,10 +258,10 @@ def _heads(forms: list[str]) -> frozenset[str] | None:
     r"""First ``\w`` runs of ``forms``; None if a form does not start with a word character."""
     heads = set()
     for form in forms:
-        match = _WORD_RUN.match(form)
-        if match is None:
+        head = _first_run(form)
+        if head is None:
             return None
-        heads.add(match.group(0))
+        heads.add(head)
     return frozenset(heads)
 
 
