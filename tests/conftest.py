@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import sahelcli.cli  # noqa: F401  (registers the commands on the app)
+from sahelcli.env import Environment
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -46,3 +48,11 @@ def run_main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
         main(argv)
     out, err = capsys.readouterr()
     return int(exc.value.code or 0), out, err
+
+
+def fake_env(stdout: io.TextIOBase | None = None, stdout_isatty: bool = False) -> Environment:
+    """An environment writing to ``stdout`` (a fresh StringIO by default) and a StringIO stderr."""
+    return Environment(
+        stdin=None, stdout=stdout if stdout is not None else io.StringIO(),  # type: ignore[arg-type]
+        stderr=io.StringIO(), stdin_isatty=False, stdout_isatty=stdout_isatty, stderr_isatty=False,
+    )  # fmt: skip

@@ -12,12 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sahelcli.dates import DateProblem, parse_date
-from sahelcli.env import Environment
 from sahelcli.errors import InputError
 from sahelcli.io import decode_bytes, parse_plain_article, read_inputs, read_stream
 from sahelcli.records import dump_line, dumps
 from sahelcli.render import Writer
-from tests.conftest import FIXTURES, SEED
+from tests.conftest import FIXTURES, SEED, fake_env
 
 
 def read_all(paths: list[str], stdin: bytes | None = None) -> tuple[list, list[str]]:
@@ -225,19 +224,12 @@ def test_gzipped_json_lines_and_bad_gzip(tmp_path: Path) -> None:
     assert "broken.jsonl.gz" in error and "cannot read" in error
 
 
-def _writer_env(out: io.TextIOWrapper, tty: bool = False) -> Environment:
-    return Environment(
-        stdin=None, stdout=out, stderr=io.StringIO(), stdin_isatty=False, stdout_isatty=tty,
-        stderr_isatty=False,
-    )  # fmt: skip
-
-
 @pytest.mark.parametrize("tty", [False, True])
 def test_encoded_lines_keep_their_place_after_text(tty: bool) -> None:
     """write_line sends bytes under the text layer: what the text layer holds goes first."""
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="utf-8")
-    writer = Writer("jsonl", "tokenize", _writer_env(out, tty))
+    writer = Writer("jsonl", "tokenize", fake_env(out, stdout_isatty=tty))
     writer.write({"id": "a", "text": "é"})
     writer.write_line(dump_line({"id": "b", "text": "ü"}))
     writer.write({"id": "c"})
@@ -250,7 +242,7 @@ def test_encoded_lines_keep_their_place_after_text(tty: bool) -> None:
 
 def test_encoded_lines_without_a_byte_stream() -> None:
     out = io.StringIO()
-    writer = Writer("jsonl", "tokenize", _writer_env(out))  # type: ignore[arg-type]
+    writer = Writer("jsonl", "tokenize", fake_env(out))
     writer.write_line(dump_line({"id": "b"}))
     writer.close()
     assert out.getvalue() == '{"id":"b"}\n'

@@ -14,7 +14,7 @@ import pytest
 
 from sahelcli.cli import main
 from sahelcli.cli.trends_cmd import TrendOptions, run_trends
-from sahelcli.env import Environment, ExitStatus
+from sahelcli.env import ExitStatus
 from sahelcli.trends import (
     FightinWords,
     Plan,
@@ -28,6 +28,7 @@ from sahelcli.trends import (
     tally_stream,
     target_filter,
 )
+from tests.conftest import fake_env
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -191,13 +192,6 @@ def test_tallies_merge_like_one_pass() -> None:
 
 
 # --------------------------------------------------------------------------- command
-
-
-def fake_env() -> Environment:
-    return Environment(
-        stdin=None, stdout=io.StringIO(), stderr=io.StringIO(),
-        stdin_isatty=False, stdout_isatty=False, stderr_isatty=False,
-    )
 
 
 def run(inputs: list[str], fmt: str | None = None, **kwargs: object) -> tuple[int, str, str]:
