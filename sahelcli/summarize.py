@@ -144,7 +144,7 @@ def lexical_score(forms: Iterable[str], table: dict[str, float]) -> float:
     """Mean log-odds of a sentence's distinct word forms (0 for forms the table lacks).
 
     ``math.fsum`` is exactly rounded, so the float does not depend on the set's order
-    (the string hash seed); ``_frequent_forms`` computes the same value inline.
+    (the string hash seed); ``_form_features`` computes the same value inline.
     """
     distinct = set(forms)
     if not distinct:
@@ -329,7 +329,7 @@ def analyse(record: Record) -> Analysis:
     lexicon = load_lexicon()
     a.prior = lexicon["lemmas"]
     _sentence_features(a, quoted, first_person, capitals, bigrams)
-    _frequent_forms(a, tokens, ranges, lexicon["forms"])
+    _form_features(a, tokens, ranges, lexicon["forms"])
     return a
 
 
@@ -339,7 +339,7 @@ def sentence_forms(tokens: list[dict[str, Any]], lo: int, hi: int) -> list[str]:
     return [w for w in map(itemgetter("norm"), tokens[lo:hi]) if (shapes.get(w) or _shape(w))[0]]
 
 
-def _frequent_forms(
+def _form_features(
     a: Analysis,
     tokens: list[dict[str, Any]],
     ranges: list[tuple[int, int]],
