@@ -131,8 +131,14 @@ def save_idf_model(model: IdfModel, path: str | Path) -> None:
         path.write_text(data + "\n", encoding="utf-8")
 
 
-def load_idf_model(path: str | Path) -> IdfModel:
-    """Read a model file; any problem is a ``UsageError`` naming the file."""
+def load_idf_model(path: str | Path, *, trusted: bool = False) -> IdfModel:
+    """Read a model file; any problem is a ``UsageError`` naming the file.
+
+    ``trusted`` is for the models shipped with the package (built by the
+    project's script, fully checked by the tests): their format is checked,
+    not each of their ~150k counts (~13 ms of a one-article run's start-up).
+    A user's file is always checked in full.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -146,13 +152,21 @@ def load_idf_model(path: str | Path) -> IdfModel:
         raise UsageError(
             f"{path}: not an IDF model (expected JSON or gzipped JSON from 'sahelcli build-idf')"
         ) from None
-    model = model_from_json(obj, str(path))
+    # decoded JSON: keys are strings, and the table is ours (no copy)
+    model = _from_json(obj, str(path), check_counts=not trusted, owned=True)
     model.source = str(path)
     return model
 
 
 def model_from_json(obj: object, where: str) -> IdfModel:
     """Check a decoded model object and build the model."""
+    return _from_json(obj, where, check_counts=True, owned=False)
+
+
+def _from_json(obj: object, where: str, *, check_counts: bool, owned: bool) -> IdfModel:
+    """``model_from_json``; ``check_counts`` False trusts the counts to be integers in
+    0..documents, ``owned`` True takes the decoded ``df`` table with its string keys
+    as it is (a JSON decoder's own object), not a copy."""
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise UsageError(f"{where}: not a sahelcli IDF model (no \"format\": \"{FORMAT}\")")
     if obj.get("version") != VERSION:
@@ -162,16 +176,20 @@ def model_from_json(obj: object, where: str) -> IdfModel:
     if not isinstance(documents, int) or documents < 0 or not isinstance(df, dict):
         raise UsageError(f"{where}: IDF model has no valid \"documents\" count or \"df\" table")
     counts = df.values()  # C-level checks: a shipped model holds ~150k keys
-    if not all(map(isinstance, counts, repeat(int))) or (
-            df and not (min(counts) >= 0 and max(counts) <= documents)):
+    if check_counts and (
+        not all(map(isinstance, counts, repeat(int)))
+        or (df and not (min(counts) >= 0 and max(counts) <= documents))
+    ):
         raise UsageError(f"{where}: IDF model has document frequencies outside 0..{documents}")
     lang = obj.get("lang")
     min_df = obj.get("min_df", 1)
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    if not owned:
+        # JSON keys are strings already: a plain copy (the comprehension for other dicts)
+        df = dict(df) if set(map(type, df)) <= {str} else {str(k): v for k, v in df.items()}
     return IdfModel(
         documents=documents,
-        # JSON keys are strings already: a plain copy (the comprehension for other dicts)
-        df=dict(df) if set(map(type, df)) <= {str} else {str(k): v for k, v in df.items()},
+        df=df,
         lang=lang if isinstance(lang, str) else None,
         min_df=min_df if isinstance(min_df, int) else 1,
         meta=meta or {},
