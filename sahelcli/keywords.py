@@ -100,7 +100,9 @@ _FOLD: dict[str, str] = {}
 
 
 def _fold(text: str) -> str:
-    """``unidecode(text).lower()``, remembered (bounded)."""
+    """``unidecode(text).lower()``, remembered (bounded) when unidecode has work to do."""
+    if text.isascii():
+        return text.lower()  # cheaper than looking it up
     folded = _FOLD.get(text)
     if folded is None:
         folded = _unidecode(text).lower()
@@ -191,32 +193,53 @@ def _word_class(surface: str, lemma: str, lang: str) -> _Info:
         found = _classify(surface, lemma, lang)
         if len(_PAIR_CACHE) < _CACHE_LIMIT:
             _PAIR_CACHE[pair] = found
-    cache = _FORM_CACHE.setdefault(lang, {})
+    cache = _FORM_CACHE.get(lang)
+    if cache is None:
+        cache = _FORM_CACHE[lang] = {}
     if len(cache) < _CACHE_LIMIT:
         cache[surface] = found
     return found
 
 
+#: per language: (connectors, articles after a connector, stop words)
+_LANG_WORDS: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+
+
+def _lang_words(lang: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The word sets ``_classify`` asks about, per language (one lookup per new form)."""
+    words = _LANG_WORDS.get(lang)
+    if words is None:
+        words = _LANG_WORDS[lang] = (
+            _CONNECTORS.get(lang, _CONNECTORS["fr"]),
+            _AFTER_CONNECTOR.get(lang, _AFTER_CONNECTOR["fr"]),
+            stop_words(lang if lang in _CONNECTORS else "fr"),
+        )
+    return words
+
+
 def _classify(surface: str, lemma: str, lang: str) -> _Info:
+    """The class info of a (surface form, lemma) pair: the work each new pair costs."""
     norm = _fold(surface)
-    upper = surface[:1].isupper()
     if not norm[:1].isalpha():
         return 0
-    if norm in _CONNECTORS.get(lang, _CONNECTORS["fr"]):
+    upper = surface[:1].isupper()
+    links, articles, stops = _lang_words(lang)
+    if norm in links:
         cls = _C_LINK
-    elif norm in _AFTER_CONNECTOR.get(lang, _AFTER_CONNECTOR["fr"]):
+    elif norm in articles:
         cls = _C_ARTICLE
-    elif norm in stop_words(lang if lang in _CONNECTORS else "fr"):
+    elif norm in stops:
         if not (upper and len(norm) > 2):
             return 0
         cls = _C_STOPWORD
     elif len(norm) < 2 and not upper or norm.rstrip(".") in _HONORIFICS:
         return 0
-    elif lang == "fr" and not upper and _finite_verb(surface.lower(), norm, lemma):
-        cls = _C_NONWORD
     else:
         cls = _C_WORD
-    key = _fold(lemma)
+    key = norm if lemma == surface else _fold(lemma)
+    if cls == _C_WORD and lang == "fr" and not upper:
+        if _finite_verb(surface.lower(), norm, lemma, key):
+            cls = _C_NONWORD
     return (cls, key, upper, lemma, len(key) > 3 and key[-1] in "sx")
 
 
@@ -254,7 +277,6 @@ def _analyse(
     prev_end = 0  # its end
     prev_cls = 0  # its class in context (0: it cut the run)
     count = text.count
-    sentence_end_at = sentence_ends.get
     # does the sentence of the current token hold a line break (hard-wrapped text)?
     # Known per sentence, whichever of its tokens are visited (skipped forms depend on
     # what the cache has seen, the answer must not); in a text without one, never.
@@ -277,7 +299,7 @@ def _analyse(
             prev_cls = 0
         prev_idx = idx
         start = tok["start"]
-        initial = sentence_end_at(start) is not None
+        initial = start in sentence_ends
         if breaks and start >= next_start:  # a later sentence
             sentence_index = bisect_right(starts, start) - 1
             wrapped = sentence_wrapped[sentence_index]
@@ -323,16 +345,15 @@ _VERB_LEMMA_ENDS = ("er", "ir", "re", "oir")
 _PARTICIPLE_ENDS = ("é", "ée", "és", "ées", "i", "ie", "is", "ies", "u", "ue", "us", "ues")
 
 
-def _finite_verb(lower: str, norm: str, lemma: str) -> bool:
+def _finite_verb(lower: str, norm: str, lemma: str, base: str) -> bool:
     """A French conjugated verb or -ant form ("exige", "augmentera", "visant").
 
     Such words end noun phrases ("Frères musulmans | exige"); the lemmatiser
     prefers the noun for ambiguous forms ("attaque", "hausse"), and past
-    participles stay ("papillons mutés").
+    participles stay ("papillons mutés"). ``base`` is the folded lemma.
     """
     if not lemma.endswith(_VERB_LEMMA_ENDS):
         return False
-    base = _fold(lemma)
     if norm == base or norm[len(base) :] in ("s", "x", "e", "es") and norm.startswith(base):
         return False  # "ministres", "pouvoirs", "étrangère", "premiers": nouns, adjectives
     return not lower.endswith(_PARTICIPLE_ENDS)
