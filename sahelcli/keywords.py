@@ -39,6 +39,7 @@ from sahelcli.idf import (
     IdfModel,
     flat_model,
     load_idf_model,
+    load_shipped_model,
     save_idf_model,
 )
 from sahelcli.pipeline import Stage, Warn, ensure_tokens
@@ -91,7 +92,7 @@ def shipped_model(lang: str | None) -> IdfModel | None:
     path = DATA / f"idf-{lang.lower()}.json.gz"
     if not path.exists():
         return None
-    model = load_idf_model(path, trusted=True)  # ours: test_shipped_model_is_valid checks it
+    model = load_shipped_model(path)  # ours: test_shipped_model_is_valid checks it
     model.source = f"shipped:{lang}"
     return model
 
