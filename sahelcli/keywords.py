@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, repeat
+from operator import sub
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -165,6 +166,7 @@ class _Seq(NamedTuple):
     ends: list[int]
     size: int  # number of tokens
     plurals: list[int]  # words whose key may be a plural (-s, -x)
+    forms: list[str]  # the surface form of every token
 
 
 #: Titles before a name ("Dr Nair", "M. Traoré") are not part of a keyphrase.
@@ -339,7 +341,7 @@ def _analyse(
             n_words += 1
     if n_words > run_start:
         ends.append(n_words)
-    return _Seq(text, tokens, pos, keys, ends, len(tokens), plurals)
+    return _Seq(text, tokens, pos, keys, ends, len(tokens), plurals, surfaces)
 
 
 _VERB_LEMMA_ENDS = ("er", "ir", "re", "oir")
@@ -588,23 +590,30 @@ def _forms(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Counter[st
 
 
 def _known_forms(words: int, where: list[int], seqs: list[tuple[_Seq, bool]]) -> Counter[str]:
-    """``_forms`` of the occurrences starting at word indices ``where`` (over all texts)."""
-    forms: dict[str, int] = {}
+    """``_forms`` of the occurrences starting at word indices ``where`` (over all texts).
+
+    A word's form is its token's surface, which ``_analyse`` kept: counted at C
+    level (``Counter.update`` over a map), in order, as the loop counts phrases.
+    """
+    counter: Counter[str] = Counter()
     w0 = 0
     for seq, _ in seqs:
-        tokens, pos, text = seq.tokens, seq.pos, seq.text
+        pos = seq.pos
         w1 = w0 + len(pos)
-        for w in where[bisect_left(where, w0) : bisect_left(where, w1)]:  # in this text
-            tok = tokens[pos[w - w0]]
-            if words > 1:
+        here = where[bisect_left(where, w0) : bisect_left(where, w1)]  # in this text
+        if words == 1:
+            if w0:
+                here = list(map(sub, here, repeat(w0)))
+            counter.update(map(seq.forms.__getitem__, map(pos.__getitem__, here)))
+        else:
+            tokens, text = seq.tokens, seq.text
+            found = []
+            for w in here:
+                start = tokens[pos[w - w0]]["start"]
                 end = tokens[pos[w - w0 + words - 1]]["end"]
-                form = " ".join(text[tok["start"] : end].split())
-            else:
-                form = text[tok["start"] : tok["end"]]
-            forms[form] = forms.get(form, 0) + 1
+                found.append(" ".join(text[start:end].split()))
+            counter.update(found)
         w0 = w1
-    counter: Counter[str] = Counter()
-    dict.update(counter, forms)  # as Counter(forms), without its generic checks
     return counter
 
 
