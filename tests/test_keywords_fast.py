@@ -1,8 +1,9 @@
 """Keywords fast paths agree with the plain computations they replace.
 
-* ``_rank`` first ranks only the candidates seen twice or in the title and
-  falls back when the choice reaches down to what the others could score:
-  compared with collecting, scoring and choosing everything;
+* ``_rank_staged`` first ranks only the candidates seen twice or in the title
+  and falls back when the choice reaches down to what the others could score
+  (then scores only what it left unscored): compared with collecting, scoring
+  and choosing everything, as is ``_rank`` (which takes it for long texts);
 * ``_known_forms`` (occurrences recorded while collecting) against the
   searching ``_forms``;
 * ``_unidecode`` (a translation table for Latin letters) against unidecode;
@@ -68,6 +69,11 @@ def _plain_rank(seqs: list[Any], model: IdfModel, top: int) -> list[tuple[Any, f
     return [(kw._candidate(key, st_, seqs), score) for key, st_, score in chosen]
 
 
+def _staged(seqs: list[Any], model: IdfModel, top: int) -> list[tuple[Any, float]]:
+    """The staged ranking, which ``_rank`` skips for short texts."""
+    return kw._rank_staged(seqs, model, top, max(sum(seq.size for seq, _ in seqs), 1))
+
+
 def _same(fast: list[tuple[Any, float]], plain: list[tuple[Any, float]]) -> None:
     assert [(c.key, c.term, c.count, c.title_count, c.first, c.last, dict(c.forms), s)
             for c, s in fast] == [
@@ -87,7 +93,9 @@ def test_rank_agrees_with_scoring_everything_on_fixtures(top: int) -> None:
     for record in _records():
         seqs = kw._texts(record)
         for model in _models():
-            _same(kw._rank(seqs, model, top), _plain_rank(seqs, model, top))
+            plain = _plain_rank(seqs, model, top)
+            _same(kw._rank(seqs, model, top), plain)
+            _same(_staged(seqs, model, top), plain)  # whatever the length of the text
 
 
 @settings(max_examples=60, deadline=None)
@@ -101,7 +109,9 @@ def test_rank_agrees_with_scoring_everything_on_random_texts(
         record["title"] = _text(rng, 8)
     seqs = kw._texts(record)
     for model in _models():
-        _same(kw._rank(seqs, model, top), _plain_rank(seqs, model, top))
+        plain = _plain_rank(seqs, model, top)
+        _same(kw._rank(seqs, model, top), plain)
+        _same(_staged(seqs, model, top), plain)
 
 
 def test_known_forms_agree_with_the_search() -> None:
