@@ -201,15 +201,14 @@ def _read_copy(path: Path) -> IdfModel | None:
 
 def _write_copy(path: Path, model: IdfModel) -> None:
     """Keep a marshal copy of ``model`` (written whole, then renamed: never half a file)."""
+    data = (FORMAT, model.documents, model.df, model.lang, model.min_df, model.meta)
     try:
-        data = marshal.dumps(
-            (FORMAT, model.documents, model.df, model.lang, model.min_df, model.meta)
-        )
         path.parent.mkdir(parents=True, exist_ok=True)
+        # the file first: a cache that cannot be written costs no encoding
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
             try:
-                handle.write(data)
-            except OSError:
+                handle.write(marshal.dumps(data))
+            except (OSError, ValueError):
                 handle.close()
                 os.unlink(handle.name)
                 raise
