@@ -524,7 +524,8 @@ def _collect_rich(seqs: list[tuple[_Seq, bool]]) -> tuple[_Stats, int, int]:
                 if seen[a] == 1:  # this word and every phrase it starts: seen once
                     if left_first < 0:
                         left_first = i
-                    span = max(span, pos[end - 1] - pos[a0])
+                    if pos[end - 1] - pos[a0] > span:  # max() without a call
+                        span = pos[end - 1] - pos[a0]
                     continue
                 key = keys[a]
                 st = get(key)
@@ -538,7 +539,8 @@ def _collect_rich(seqs: list[tuple[_Seq, bool]]) -> tuple[_Stats, int, int]:
                     if seen[b] == 1:  # this phrase and the longer ones: seen once
                         if left_first < 0:
                             left_first = i
-                        span = max(span, pos[end - 1] - pos[a0])
+                        if pos[end - 1] - pos[a0] > span:
+                            span = pos[end - 1] - pos[a0]
                         break
                     j = pos[b]
                     key = f"{key} de {keys[b]}" if j - pos[b - 1] > 1 else f"{key} {keys[b]}"
