@@ -18,8 +18,13 @@ term never seen gets the highest weight and no weight is zero.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import marshal
 import math
+import os
+import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from sahelcli.errors import UsageError
+from sahelcli.lemmas import cache_dir
 from sahelcli.records import loads
 
 FORMAT = "sahelcli-idf"
@@ -131,8 +137,14 @@ def save_idf_model(model: IdfModel, path: str | Path) -> None:
         path.write_text(data + "\n", encoding="utf-8")
 
 
-def load_idf_model(path: str | Path) -> IdfModel:
-    """Read a model file; any problem is a ``UsageError`` naming the file."""
+def load_idf_model(path: str | Path, *, trusted: bool = False) -> IdfModel:
+    """Read a model file; any problem is a ``UsageError`` naming the file.
+
+    ``trusted`` is for the models shipped with the package (built by the
+    project's script, fully checked by the tests): their format is checked,
+    not each of their ~150k counts (~13 ms of a one-article run's start-up).
+    A user's file is always checked in full.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -146,13 +158,74 @@ def load_idf_model(path: str | Path) -> IdfModel:
         raise UsageError(
             f"{path}: not an IDF model (expected JSON or gzipped JSON from 'sahelcli build-idf')"
         ) from None
-    model = model_from_json(obj, str(path))
+    # decoded JSON: keys are strings, and the table is ours (no copy)
+    model = _from_json(obj, str(path), check_counts=not trusted, owned=True)
     model.source = str(path)
     return model
 
 
+def load_shipped_model(path: Path) -> IdfModel:
+    """A model shipped with the package, read back from a copy in the user's cache.
+
+    Decoding the shipped French model (gzip, JSON: 150k keys) takes ~45 ms,
+    which every one-article run would pay; its marshal copy loads in ~25 ms.
+    The copy is named by a hash of the shipped file's bytes (and the marshal
+    and Python versions), so it can never be stale: another file is another
+    copy. Without a writable cache the file is read as it is (trusted).
+    """
+    raw = path.read_bytes()
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    version = f"{marshal.version}-{sys.version_info[0]}.{sys.version_info[1]}"
+    copy = cache_dir() / f"{path.name.split('.')[0]}-{digest}-c1-m{version}.marshal"
+    model = _read_copy(copy)
+    if model is None:
+        model = load_idf_model(path, trusted=True)
+        _write_copy(copy, model)
+    model.source = str(path)
+    return model
+
+
+def _read_copy(path: Path) -> IdfModel | None:
+    """The model in a cached marshal copy, or None (no copy, or not one of ours)."""
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not (isinstance(data, tuple) and len(data) == 6 and data[0] == FORMAT):
+        return None
+    _, documents, df, lang, min_df, meta = data
+    if not (isinstance(documents, int) and isinstance(df, dict) and isinstance(meta, dict)):
+        return None
+    return IdfModel(documents=documents, df=df, lang=lang, min_df=min_df, meta=meta)
+
+
+def _write_copy(path: Path, model: IdfModel) -> None:
+    """Keep a marshal copy of ``model`` (written whole, then renamed: never half a file)."""
+    data = (FORMAT, model.documents, model.df, model.lang, model.min_df, model.meta)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # the file first: a cache that cannot be written costs no encoding
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+            try:
+                handle.write(marshal.dumps(data))
+            except (OSError, ValueError):
+                handle.close()
+                os.unlink(handle.name)
+                raise
+        os.replace(handle.name, path)
+    except (OSError, ValueError):
+        pass  # a read-only home (or meta marshal cannot hold): no copy, a slower start
+
+
 def model_from_json(obj: object, where: str) -> IdfModel:
     """Check a decoded model object and build the model."""
+    return _from_json(obj, where, check_counts=True, owned=False)
+
+
+def _from_json(obj: object, where: str, *, check_counts: bool, owned: bool) -> IdfModel:
+    """``model_from_json``; ``check_counts`` False trusts the counts to be integers in
+    0..documents, ``owned`` True takes the decoded ``df`` table with its string keys
+    as it is (a JSON decoder's own object), not a copy."""
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise UsageError(f"{where}: not a sahelcli IDF model (no \"format\": \"{FORMAT}\")")
     if obj.get("version") != VERSION:
@@ -162,16 +235,20 @@ def model_from_json(obj: object, where: str) -> IdfModel:
     if not isinstance(documents, int) or documents < 0 or not isinstance(df, dict):
         raise UsageError(f"{where}: IDF model has no valid \"documents\" count or \"df\" table")
     counts = df.values()  # C-level checks: a shipped model holds ~150k keys
-    if not all(map(isinstance, counts, repeat(int))) or (
-            df and not (min(counts) >= 0 and max(counts) <= documents)):
+    if check_counts and (
+        not all(map(isinstance, counts, repeat(int)))
+        or (df and not (min(counts) >= 0 and max(counts) <= documents))
+    ):
         raise UsageError(f"{where}: IDF model has document frequencies outside 0..{documents}")
     lang = obj.get("lang")
     min_df = obj.get("min_df", 1)
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    if not owned:
+        # JSON keys are strings already: a plain copy (the comprehension for other dicts)
+        df = dict(df) if set(map(type, df)) <= {str} else {str(k): v for k, v in df.items()}
     return IdfModel(
         documents=documents,
-        # JSON keys are strings already: a plain copy (the comprehension for other dicts)
-        df=dict(df) if set(map(type, df)) <= {str} else {str(k): v for k, v in df.items()},
+        df=df,
         lang=lang if isinstance(lang, str) else None,
         min_df=min_df if isinstance(min_df, int) else 1,
         meta=meta or {},

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, repeat
+from operator import sub
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,6 +40,7 @@ from sahelcli.idf import (
     IdfModel,
     flat_model,
     load_idf_model,
+    load_shipped_model,
     save_idf_model,
 )
 from sahelcli.pipeline import Stage, Warn, ensure_tokens
@@ -91,7 +93,7 @@ def shipped_model(lang: str | None) -> IdfModel | None:
     path = DATA / f"idf-{lang.lower()}.json.gz"
     if not path.exists():
         return None
-    model = load_idf_model(path)
+    model = load_shipped_model(path)  # ours: test_shipped_model_is_valid checks it
     model.source = f"shipped:{lang}"
     return model
 
@@ -100,7 +102,9 @@ _FOLD: dict[str, str] = {}
 
 
 def _fold(text: str) -> str:
-    """``unidecode(text).lower()``, remembered (bounded)."""
+    """``unidecode(text).lower()``, remembered (bounded) when unidecode has work to do."""
+    if text.isascii():
+        return text.lower()  # cheaper than looking it up
     folded = _FOLD.get(text)
     if folded is None:
         folded = _unidecode(text).lower()
@@ -162,6 +166,7 @@ class _Seq(NamedTuple):
     ends: list[int]
     size: int  # number of tokens
     plurals: list[int]  # words whose key may be a plural (-s, -x)
+    forms: list[str]  # the surface form of every token
 
 
 #: Titles before a name ("Dr Nair", "M. Traoré") are not part of a keyphrase.
@@ -191,32 +196,53 @@ def _word_class(surface: str, lemma: str, lang: str) -> _Info:
         found = _classify(surface, lemma, lang)
         if len(_PAIR_CACHE) < _CACHE_LIMIT:
             _PAIR_CACHE[pair] = found
-    cache = _FORM_CACHE.setdefault(lang, {})
+    cache = _FORM_CACHE.get(lang)
+    if cache is None:
+        cache = _FORM_CACHE[lang] = {}
     if len(cache) < _CACHE_LIMIT:
         cache[surface] = found
     return found
 
 
+#: per language: (connectors, articles after a connector, stop words)
+_LANG_WORDS: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+
+
+def _lang_words(lang: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The word sets ``_classify`` asks about, per language (one lookup per new form)."""
+    words = _LANG_WORDS.get(lang)
+    if words is None:
+        words = _LANG_WORDS[lang] = (
+            _CONNECTORS.get(lang, _CONNECTORS["fr"]),
+            _AFTER_CONNECTOR.get(lang, _AFTER_CONNECTOR["fr"]),
+            stop_words(lang if lang in _CONNECTORS else "fr"),
+        )
+    return words
+
+
 def _classify(surface: str, lemma: str, lang: str) -> _Info:
+    """The class info of a (surface form, lemma) pair: the work each new pair costs."""
     norm = _fold(surface)
-    upper = surface[:1].isupper()
     if not norm[:1].isalpha():
         return 0
-    if norm in _CONNECTORS.get(lang, _CONNECTORS["fr"]):
+    upper = surface[:1].isupper()
+    links, articles, stops = _lang_words(lang)
+    if norm in links:
         cls = _C_LINK
-    elif norm in _AFTER_CONNECTOR.get(lang, _AFTER_CONNECTOR["fr"]):
+    elif norm in articles:
         cls = _C_ARTICLE
-    elif norm in stop_words(lang if lang in _CONNECTORS else "fr"):
+    elif norm in stops:
         if not (upper and len(norm) > 2):
             return 0
         cls = _C_STOPWORD
     elif len(norm) < 2 and not upper or norm.rstrip(".") in _HONORIFICS:
         return 0
-    elif lang == "fr" and not upper and _finite_verb(surface.lower(), norm, lemma):
-        cls = _C_NONWORD
     else:
         cls = _C_WORD
-    key = _fold(lemma)
+    key = norm if lemma == surface else _fold(lemma)
+    if cls == _C_WORD and lang == "fr" and not upper:
+        if _finite_verb(surface.lower(), norm, lemma, key):
+            cls = _C_NONWORD
     return (cls, key, upper, lemma, len(key) > 3 and key[-1] in "sx")
 
 
@@ -254,7 +280,6 @@ def _analyse(
     prev_end = 0  # its end
     prev_cls = 0  # its class in context (0: it cut the run)
     count = text.count
-    sentence_end_at = sentence_ends.get
     # does the sentence of the current token hold a line break (hard-wrapped text)?
     # Known per sentence, whichever of its tokens are visited (skipped forms depend on
     # what the cache has seen, the answer must not); in a text without one, never.
@@ -277,7 +302,7 @@ def _analyse(
             prev_cls = 0
         prev_idx = idx
         start = tok["start"]
-        initial = sentence_end_at(start) is not None
+        initial = start in sentence_ends
         if breaks and start >= next_start:  # a later sentence
             sentence_index = bisect_right(starts, start) - 1
             wrapped = sentence_wrapped[sentence_index]
@@ -316,23 +341,22 @@ def _analyse(
             n_words += 1
     if n_words > run_start:
         ends.append(n_words)
-    return _Seq(text, tokens, pos, keys, ends, len(tokens), plurals)
+    return _Seq(text, tokens, pos, keys, ends, len(tokens), plurals, surfaces)
 
 
 _VERB_LEMMA_ENDS = ("er", "ir", "re", "oir")
 _PARTICIPLE_ENDS = ("é", "ée", "és", "ées", "i", "ie", "is", "ies", "u", "ue", "us", "ues")
 
 
-def _finite_verb(lower: str, norm: str, lemma: str) -> bool:
+def _finite_verb(lower: str, norm: str, lemma: str, base: str) -> bool:
     """A French conjugated verb or -ant form ("exige", "augmentera", "visant").
 
     Such words end noun phrases ("Frères musulmans | exige"); the lemmatiser
     prefers the noun for ambiguous forms ("attaque", "hausse"), and past
-    participles stay ("papillons mutés").
+    participles stay ("papillons mutés"). ``base`` is the folded lemma.
     """
     if not lemma.endswith(_VERB_LEMMA_ENDS):
         return False
-    base = _fold(lemma)
     if norm == base or norm[len(base) :] in ("s", "x", "e", "es") and norm.startswith(base):
         return False  # "ministres", "pouvoirs", "étrangère", "premiers": nouns, adjectives
     return not lower.endswith(_PARTICIPLE_ENDS)
@@ -500,7 +524,8 @@ def _collect_rich(seqs: list[tuple[_Seq, bool]]) -> tuple[_Stats, int, int]:
                 if seen[a] == 1:  # this word and every phrase it starts: seen once
                     if left_first < 0:
                         left_first = i
-                    span = max(span, pos[end - 1] - pos[a0])
+                    if pos[end - 1] - pos[a0] > span:  # max() without a call
+                        span = pos[end - 1] - pos[a0]
                     continue
                 key = keys[a]
                 st = get(key)
@@ -514,7 +539,8 @@ def _collect_rich(seqs: list[tuple[_Seq, bool]]) -> tuple[_Stats, int, int]:
                     if seen[b] == 1:  # this phrase and the longer ones: seen once
                         if left_first < 0:
                             left_first = i
-                        span = max(span, pos[end - 1] - pos[a0])
+                        if pos[end - 1] - pos[a0] > span:
+                            span = pos[end - 1] - pos[a0]
                         break
                     j = pos[b]
                     key = f"{key} de {keys[b]}" if j - pos[b - 1] > 1 else f"{key} {keys[b]}"
@@ -566,23 +592,30 @@ def _forms(key: str, st: list[Any], seqs: list[tuple[_Seq, bool]]) -> Counter[st
 
 
 def _known_forms(words: int, where: list[int], seqs: list[tuple[_Seq, bool]]) -> Counter[str]:
-    """``_forms`` of the occurrences starting at word indices ``where`` (over all texts)."""
-    forms: dict[str, int] = {}
+    """``_forms`` of the occurrences starting at word indices ``where`` (over all texts).
+
+    A word's form is its token's surface, which ``_analyse`` kept: counted at C
+    level (``Counter.update`` over a map), in order, as the loop counts phrases.
+    """
+    counter: Counter[str] = Counter()
     w0 = 0
     for seq, _ in seqs:
-        tokens, pos, text = seq.tokens, seq.pos, seq.text
+        pos = seq.pos
         w1 = w0 + len(pos)
-        for w in where[bisect_left(where, w0) : bisect_left(where, w1)]:  # in this text
-            tok = tokens[pos[w - w0]]
-            if words > 1:
+        here = where[bisect_left(where, w0) : bisect_left(where, w1)]  # in this text
+        if words == 1:
+            if w0:
+                here = list(map(sub, here, repeat(w0)))
+            counter.update(map(seq.forms.__getitem__, map(pos.__getitem__, here)))
+        else:
+            tokens, text = seq.tokens, seq.text
+            found = []
+            for w in here:
+                start = tokens[pos[w - w0]]["start"]
                 end = tokens[pos[w - w0 + words - 1]]["end"]
-                form = " ".join(text[tok["start"] : end].split())
-            else:
-                form = text[tok["start"] : tok["end"]]
-            forms[form] = forms.get(form, 0) + 1
+                found.append(" ".join(text[start:end].split()))
+            counter.update(found)
         w0 = w1
-    counter: Counter[str] = Counter()
-    dict.update(counter, forms)  # as Counter(forms), without its generic checks
     return counter
 
 
@@ -692,19 +725,49 @@ def _contains(longer: str, shorter: str) -> bool:
     return f" {shorter} " in f" {longer} "
 
 
+#: Texts (title and body) of fewer tokens are ranked in one step: most of their
+#: candidates are seen once, so the staged ranking nearly always falls back and
+#: pays for its first steps in vain (MasakhaNEWS-fr: 160 of the 188 articles under
+#: 300 tokens fell back, ranked in ~1.6x the time of one step; no gain from ~350 on)
+_SHORT_TEXT = 300
+
+
 def _rank(
     seqs: list[tuple[_Seq, bool]], model: IdfModel, top: int
 ) -> list[tuple[Candidate, float]]:
     """Best ``top`` candidates with their scores, near-duplicates removed.
 
-    Candidates seen once in the body (most of them) are first left out or left
-    unscored: the choice among the others stands when it never reaches down to
-    the highest score those could have (see ``_left_out_bound``; ~95% of news
-    articles). Else all candidates are collected, words seen once in the body
-    scored only when the choice reaches down to the highest score they could
-    have, and at last everything is scored.
+    ``_rank_all`` for short texts, else ``_rank_staged``: the same result, each
+    where it is the cheaper.
     """
     n_tokens = max(sum(seq.size for seq, _ in seqs), 1)
+    if n_tokens < _SHORT_TEXT:
+        return _rank_all(seqs, model, top, n_tokens)
+    return _rank_staged(seqs, model, top, n_tokens)
+
+
+def _rank_all(
+    seqs: list[tuple[_Seq, bool]], model: IdfModel, top: int, n_tokens: int
+) -> list[tuple[Candidate, float]]:
+    """``_rank`` plainly: every candidate collected and scored, then the choice."""
+    stats = _collect(seqs)
+    scores = _scores(stats, model, n_tokens, lazy=False)
+    chosen, _ = _choose(list(stats), stats, scores, top)
+    return [(_candidate(key, st, seqs), score) for key, st, score in chosen]
+
+
+def _rank_staged(
+    seqs: list[tuple[_Seq, bool]], model: IdfModel, top: int, n_tokens: int
+) -> list[tuple[Candidate, float]]:
+    """``_rank``, in steps that leave out what cannot rank.
+
+    Candidates seen once in the body (most of them) are first left out or left
+    unscored: the choice among the others stands when it never reaches down to
+    the highest score those could have (see ``_left_out_bound``; ~95% of long
+    news articles). Else all candidates are collected, words seen once in the
+    body scored only when the choice reaches down to the highest score they
+    could have, and at last the rest is scored.
+    """
     stats, left_first, span = _collect_rich(seqs)
     keys = list(stats)
     scores = _scores(stats, model, n_tokens, lazy=True, phrases=True)
@@ -722,9 +785,19 @@ def _rank(
         scores = _scores(stats, model, n_tokens, lazy=True)
         chosen, lowest = _choose(keys, stats, scores, top)
         if lowest <= _lone_word_bound(model) and _UNSCORED in scores:
-            scores = _scores(stats, model, n_tokens, lazy=False)
+            scores = _score_rest(stats, scores, model, n_tokens)
             chosen, lowest = _choose(keys, stats, scores, top)
     return [(_candidate(key, st, seqs), score) for key, st, score in chosen]
+
+
+def _score_rest(
+    stats: _Stats, scores: list[float], model: IdfModel, n_tokens: int
+) -> list[float]:
+    """``scores`` with the candidates left unscored scored (the others keep theirs)."""
+    rest = {key: st for (key, st), score in zip(stats.items(), scores, strict=True)
+            if score == _UNSCORED}
+    fresh = iter(_scores(rest, model, n_tokens, lazy=False))
+    return [next(fresh) if score == _UNSCORED else score for score in scores]
 
 
 def _left_out_bound(model: IdfModel, n_tokens: int, first: int, span: int) -> float:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sahelcli.errors import UsageError
-from sahelcli.idf import IdfModel, load_idf_model, save_idf_model
+from sahelcli.idf import IdfModel, load_idf_model, model_from_json, save_idf_model
 from sahelcli.io import read_inputs
 from sahelcli.keywords import (
     build_idf_model,
@@ -159,6 +159,17 @@ def test_shipped_french_model_is_small_json() -> None:
     obj = json.loads(gzip.decompress(path.read_bytes()))
     assert obj["format"] == "sahelcli-idf"
     assert model.idf("sahel") < model.idf("zzzz-never-seen")
+
+
+def test_shipped_model_is_valid() -> None:
+    """The shipped model is loaded trusted (its counts unchecked): they must pass the
+    full check a user's file gets, and give the same model."""
+    path = ROOT / "sahelcli" / "data" / "idf-fr.json.gz"
+    checked = model_from_json(json.loads(gzip.decompress(path.read_bytes())), str(path))
+    trusted = load_idf_model(path, trusted=True)
+    assert (trusted.documents, trusted.lang, trusted.min_df, trusted.meta) == (
+        checked.documents, checked.lang, checked.min_df, checked.meta)
+    assert trusted.df == checked.df and list(trusted.df) == list(checked.df)
 
 
 def test_build_idf_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,11 +1,14 @@
 """Keywords fast paths agree with the plain computations they replace.
 
-* ``_rank`` first ranks only the candidates seen twice or in the title and
-  falls back when the choice reaches down to what the others could score:
-  compared with collecting, scoring and choosing everything;
+* ``_rank_staged`` first ranks only the candidates seen twice or in the title
+  and falls back when the choice reaches down to what the others could score
+  (then scores only what it left unscored): compared with collecting, scoring
+  and choosing everything, as is ``_rank`` (which takes it for long texts);
 * ``_known_forms`` (occurrences recorded while collecting) against the
   searching ``_forms``;
 * ``_unidecode`` (a translation table for Latin letters) against unidecode;
+* ``_classify`` (per-language word sets, ASCII folded without a lookup)
+  against a plain copy;
 * ``_analyse`` (line breaks looked for only in texts that hold one) against
   a copy of the token loop before that change.
 """
@@ -66,6 +69,11 @@ def _plain_rank(seqs: list[Any], model: IdfModel, top: int) -> list[tuple[Any, f
     return [(kw._candidate(key, st_, seqs), score) for key, st_, score in chosen]
 
 
+def _staged(seqs: list[Any], model: IdfModel, top: int) -> list[tuple[Any, float]]:
+    """The staged ranking, which ``_rank`` skips for short texts."""
+    return kw._rank_staged(seqs, model, top, max(sum(seq.size for seq, _ in seqs), 1))
+
+
 def _same(fast: list[tuple[Any, float]], plain: list[tuple[Any, float]]) -> None:
     assert [(c.key, c.term, c.count, c.title_count, c.first, c.last, dict(c.forms), s)
             for c, s in fast] == [
@@ -85,7 +93,9 @@ def test_rank_agrees_with_scoring_everything_on_fixtures(top: int) -> None:
     for record in _records():
         seqs = kw._texts(record)
         for model in _models():
-            _same(kw._rank(seqs, model, top), _plain_rank(seqs, model, top))
+            plain = _plain_rank(seqs, model, top)
+            _same(kw._rank(seqs, model, top), plain)
+            _same(_staged(seqs, model, top), plain)  # whatever the length of the text
 
 
 @settings(max_examples=60, deadline=None)
@@ -99,7 +109,9 @@ def test_rank_agrees_with_scoring_everything_on_random_texts(
         record["title"] = _text(rng, 8)
     seqs = kw._texts(record)
     for model in _models():
-        _same(kw._rank(seqs, model, top), _plain_rank(seqs, model, top))
+        plain = _plain_rank(seqs, model, top)
+        _same(kw._rank(seqs, model, top), plain)
+        _same(_staged(seqs, model, top), plain)
 
 
 def test_known_forms_agree_with_the_search() -> None:
@@ -224,3 +236,43 @@ def test_keywords_do_not_depend_on_what_came_before() -> None:
     cold = terms()
     assert terms() == cold  # warm: "Le" is now cached
     assert "sanitaire nationale aujourdhui" in cold  # the line break cuts the run
+
+
+def _reference_classify(surface: str, lemma: str, lang: str) -> Any:
+    """``_classify`` before the per-language word sets and the ASCII fold shortcut."""
+    norm = unidecode(surface).lower()
+    upper = surface[:1].isupper()
+    if not norm[:1].isalpha():
+        return 0
+    if norm in kw._CONNECTORS.get(lang, kw._CONNECTORS["fr"]):
+        cls = kw._C_LINK
+    elif norm in kw._AFTER_CONNECTOR.get(lang, kw._AFTER_CONNECTOR["fr"]):
+        cls = kw._C_ARTICLE
+    elif norm in kw.stop_words(lang if lang in kw._CONNECTORS else "fr"):
+        if not (upper and len(norm) > 2):
+            return 0
+        cls = kw._C_STOPWORD
+    elif len(norm) < 2 and not upper or norm.rstrip(".") in kw._HONORIFICS:
+        return 0
+    elif lang == "fr" and not upper and lemma.endswith(kw._VERB_LEMMA_ENDS) and not (
+            norm == (base := unidecode(lemma).lower())
+            or norm[len(base):] in ("s", "x", "e", "es") and norm.startswith(base)
+    ) and not surface.lower().endswith(kw._PARTICIPLE_ENDS):
+        cls = kw._C_NONWORD
+    else:
+        cls = kw._C_WORD
+    key = unidecode(lemma).lower()
+    return (cls, key, upper, lemma, len(key) > 3 and key[-1] in "sx")
+
+
+def test_classify_agrees_with_the_reference() -> None:
+    rng = random.Random(11)
+    pool = [*"aeiouérstnlxÉÈçàâêîôûœæ'-.EARS", "er", "ir", "re", "oir", "é", "ée", "ré", "RE"]
+    pairs = [(w, w) for w in _VOCAB] + [(w, w.lower()) for w in _VOCAB]
+    for _ in range(20_000):
+        a = "".join(rng.choice(pool) for _ in range(rng.randint(1, 6)))
+        b = a if rng.random() < 0.3 else "".join(rng.choice(pool) for _ in range(rng.randint(1, 6)))
+        pairs += [(a, b), (a.capitalize(), b), (a, a.lower()), (a.upper(), a)]
+    for lang in ("fr", "en", "xx"):
+        for surface, lemma in pairs:
+            assert kw._classify(surface, lemma, lang) == _reference_classify(surface, lemma, lang)
