@@ -42,8 +42,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from heapq import nsmallest
-from itertools import accumulate, chain, combinations, repeat
-from operator import itemgetter, mul, truediv
+from itertools import accumulate, chain, combinations, compress, repeat
+from operator import ge, itemgetter, mul, truediv
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +198,10 @@ class Analysis:
             vector = self._units[i] = dict(pairs)
         return vector
 
+    def weight(self, i: int, w: str) -> float:
+        """``unit(i)[w]`` without building the dict (a scan of sentence i's few lemmas)."""
+        return self._weights[self._lemmas.index(w, self._at[i], self._at[i + 1])]
+
     @property
     def units(self) -> list[dict[str, float]]:
         """Every sentence's unit ISF vector."""
@@ -246,18 +250,27 @@ def _is_heading(text: str, ends: bool) -> bool:
     return _is_caption(text) and len(text.split()) <= 20
 
 
-#: Per token shape (norm -> word?, quote?, content shape?, first person?), shared by articles.
-_SHAPES: dict[str, tuple[bool, bool, bool, bool]] = {}
+#: Per word form, what the features need to know about it (one of the codes below), computed
+#: once per distinct form and shared by articles (context-free, capped). An int, so the
+#: per-token loop tests it with one comparison: < _WORD is punctuation, odd is a content
+#: shape (content unless a stop word), > _ALPHA is a first-person word.
+_SHAPES: dict[str, int] = {}
 _SHAPES_MAX = 200_000
+_PUNCT, _QUOTE, _WORD, _ALPHA, _PERSON, _PERSON_ALPHA = range(6)
 
 
-def _shape(norm: str) -> tuple[bool, bool, bool, bool]:
-    """What the features need to know about a token's form, computed once per distinct form."""
+def _shape(norm: str) -> int:
+    """The code of a token's form (see ``_SHAPES``), computed once per distinct form."""
     info = _SHAPES.get(norm)
     if info is None:
         word = norm[:1].isalnum() or any(c.isalnum() for c in norm)
         alpha = len(norm) > 1 and (norm[0].isalpha() or any(c.isalpha() for c in norm))
-        info = (word, norm in _QUOTES, alpha, norm in _FIRST_PERSON)
+        if not word:
+            info = _QUOTE if norm in _QUOTES else _PUNCT
+        elif norm in _FIRST_PERSON:
+            info = _PERSON_ALPHA if alpha else _PERSON
+        else:
+            info = _ALPHA if alpha else _WORD
         if len(_SHAPES) >= _SHAPES_MAX:
             _SHAPES.clear()
         _SHAPES[norm] = info
@@ -277,6 +290,7 @@ def analyse(record: Record) -> Analysis:
     capitals: list[int] = []
     bigrams: list[set[tuple[str, str]]] = []
     capital: set[str] = set()
+    punctuation: set[str] = set()  # the forms of the sentences' tokens that are no words
     ranges: list[tuple[int, int]] = []  # each sentence's tokens: tokens[lo:hi]
     starts = list(map(itemgetter("start"), tokens))
     fields = itemgetter("norm", "stop", "lemma", "start")
@@ -288,29 +302,32 @@ def analyse(record: Record) -> Analysis:
         ranges.append((lo, j))
         lemmas: list[str] = []
         pairs: set[tuple[str, str]] = set()
-        count = caps = 0
+        caps = skipped = 0
         quote = person = False
-        prev_norm = ""
+        prev_norm: str | None = None  # no word yet
         prev_stop = False
         for norm, stop, lemma, at in map(fields, tokens[lo:j]):
-            info = shapes.get(norm) or _shape(norm)
-            if not info[0]:
-                quote = quote or info[1]
+            info = shapes.get(norm)
+            if info is None:
+                info = _shape(norm)
+            if info < _WORD:  # punctuation
+                quote = quote or info == _QUOTE
+                punctuation.add(norm)
+                skipped += 1
                 continue
-            if count:
+            if prev_norm is not None:  # not the sentence's first word
                 if text[at].isupper():
                     caps += 1
                     capital.add(lemma.lower())
                 if not (stop and prev_stop):
                     pairs.add((prev_norm, norm))
-            if info[2] and not stop:
+            if info & 1 and not stop:  # _ALPHA or _PERSON_ALPHA
                 lemmas.append(lemma.lower())
-            if info[3]:
+            if info > _ALPHA:
                 person = True
-            count += 1
             prev_norm, prev_stop = norm, stop
         content.append(lemmas)
-        length.append(count)
+        length.append(j - lo - skipped)
         quoted.append(quote)
         first_person.append(person)
         capitals.append(caps)
@@ -329,20 +346,20 @@ def analyse(record: Record) -> Analysis:
     lexicon = load_lexicon()
     a.prior = lexicon["lemmas"]
     _sentence_features(a, quoted, first_person, capitals, bigrams)
-    _form_features(a, tokens, ranges, lexicon["forms"])
+    _form_features(a, tokens, ranges, punctuation, lexicon["forms"])
     return a
 
 
 def sentence_forms(tokens: list[dict[str, Any]], lo: int, hi: int) -> list[str]:
     """The word forms (not punctuation) of ``tokens[lo:hi]``, as the lexical prior sees them."""
-    shapes = _SHAPES
-    return [w for w in map(itemgetter("norm"), tokens[lo:hi]) if (shapes.get(w) or _shape(w))[0]]
+    return [w for w in map(itemgetter("norm"), tokens[lo:hi]) if _shape(w) >= _WORD]
 
 
 def _form_features(
     a: Analysis,
     tokens: list[dict[str, Any]],
     ranges: list[tuple[int, int]],
+    punctuation: set[str],
     lexical: dict[str, float],
 ) -> None:
     """Append to each eligible sentence's features whether it holds each of the article's
@@ -351,24 +368,24 @@ def _form_features(
     Those forms are mostly function words ("de", "la", "le" / "the", "of"), which ROUGE-L's
     longest common subsequence matches in any lead paragraph, so a sentence holding them
     shares more of the lead; learnt per rank, the feature needs no word list per language.
-    ``ranges``: each sentence's tokens as ``tokens[lo:hi]``.
+    ``ranges``: each sentence's tokens as ``tokens[lo:hi]``; ``punctuation``: the forms
+    among them that are no words.
 
     Then the lexical prior of the sentence's word forms (``lexical_score`` over the
     ``lexical`` table): days and announcements are lead-like; "je", "mais", "raconte" are not.
     """
-    shapes = _SHAPES
     norms = list(map(itemgetter("norm"), tokens))
     tf = Counter(norms)
     top: list[str] = []
     for w in sorted(tf, key=tf.__getitem__, reverse=True):  # stable: ties by first occurrence
-        if (shapes.get(w) or _shape(w))[0]:  # a word, not punctuation
+        if _shape(w) >= _WORD:  # a word, not punctuation
             top.append(w)
             if len(top) == TOP_FORMS:
                 break
     top += [""] * (TOP_FORMS - len(top))  # "" is never a word form
     # lexical_score inlined: the forms of ``present`` that are no words (punctuation) are
     # in no table, so they only need leaving out of the count
-    other = {w for w in tf if not (shapes.get(w) or _shape(w))[0]}
+    other = punctuation
     get, zeros = lexical.get, repeat(0.0)
     for i in a.eligible:
         lo, hi = ranges[i]
@@ -388,6 +405,19 @@ def _count(lemmas: list[str]) -> dict[str, int]:
     for w in lemmas:
         counts[w] += 1
     return counts
+
+
+def _top_lemmas(tf: dict[str, int], size: int = 10) -> set[str]:
+    """The ``size`` most frequent lemmas seen more than once (ties: the smaller string).
+
+    Same set as ``nsmallest(size, [(-k, w) for w, k in tf.items() if k > 1])``, but only the
+    lemmas counted at least as often as the ``size``-th count (found by a C-level sort of the
+    counts) are ranked, instead of every lemma of the article.
+    """
+    ranked = sorted(tf.values(), reverse=True)
+    floor = max(ranked[size - 1], 2) if len(ranked) >= size else 2
+    frequent = compress(tf.items(), map(ge, tf.values(), repeat(floor)))
+    return {w for _, w in nsmallest(size, [(-k, w) for w, k in frequent])}
 
 
 def _sentence_features(
@@ -417,7 +447,7 @@ def _sentence_features(
     first.update(zip(reversed(lemmas), where, strict=True))
     total = sum(tf.values()) or 1
     doc_norm2 = sum(map(mul, tf.values(), tf.values()))
-    top = {w for _, w in nsmallest(10, [(-k, w) for w, k in tf.items() if k > 1])}
+    top = _top_lemmas(tf)
     # unit ISF vectors: degree centrality = u_i . (sum of all u) - 1
     logs = {k: math.log(1 + n / k) for k in set(sf.values())}  # isf by sentence frequency
     isf = map(logs.__getitem__, map(sf.__getitem__, lemmas))
@@ -591,7 +621,14 @@ def _best_set(
         for p, q in combinations(range(m), 2):
             common = lemma_sets[p] & lemma_sets[q]
             overlap[p, q] = (common, sum(map(prob.__getitem__, sorted(common))) if common else 0)
-            sims[p, q] = a.sim(order[p], order[q])
+            # a.sim inlined where it is a sum of at most one product (same value and type)
+            if not common:
+                sims[p, q] = 0  # sum() of no product
+            elif len(common) == 1:
+                (w,) = common
+                sims[p, q] = a.weight(order[p], w) * a.weight(order[q], w)
+            else:
+                sims[p, q] = a.sim(order[p], order[q])
     if size == 3 and budget is None:
         return _best_triple(order, additive, score, length, lemma_sets, mass, overlap, sims,
                             prob, weights[:10], bias)  # fmt: skip
