@@ -42,8 +42,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from heapq import nsmallest
-from itertools import accumulate, chain, combinations, compress, repeat
-from operator import ge, itemgetter, mul, truediv
+from itertools import accumulate, chain, combinations, repeat
+from operator import add, itemgetter, mul, truediv
 from pathlib import Path
 from typing import Any
 
@@ -106,9 +106,42 @@ _CAPTION_TAIL_REVERSED = re.compile(
 _TAIL_CHARS = 48
 
 
+#: The first two letters (lowercased) of the ``_CAPTION_HEAD`` words that begin with two ASCII
+#: letters ("photo", "crédit", "illustration", "image", "vidéo", "capture", "source").
+_HEAD_STARTS = frozenset("ph cr il im vi ca so".split())
+#: The last two letters (lowercased) of the words ``_CAPTION_TAIL`` ends with (an agency,
+#: "photo" or "images"), all ASCII.
+_TAIL_ENDS = frozenset("fp rs ty es ap ck pa pp ca to".split())
+#: Characters that are never word characters (``\W``), stripped off a text's end before its
+#: last two letters are looked at.
+_NON_WORD_END = " \t\n\r.,;:!?…\"'«»“”’)]*-"
+
+
+def _may_be_caption(text: str) -> bool:
+    """False when neither caption pattern can match, judged from two letters at each end.
+
+    Exact and cheap for the usual sentence: when its first two characters are ASCII and the
+    first is a letter or digit, ``_CAPTION_HEAD`` can only match if they start one of its words
+    (case folding maps no other ASCII letter to theirs); likewise ``_CAPTION_TAIL`` needs the
+    text's last two word characters to end an agency name, "photo" or "images". Anything else
+    (accents, other scripts, a one-letter word) is left to the patterns.
+    """
+    head = text[:2]
+    if not (len(head) == 2 and head.isascii() and head[0].isalnum()):
+        return True
+    if head.lower() in _HEAD_STARTS:
+        return True
+    tail = text.rstrip(_NON_WORD_END)[-2:]
+    return not (len(tail) == 2 and tail.isascii() and tail.isalnum()) or tail.lower() in _TAIL_ENDS
+
+
 def _is_caption(text: str) -> bool:
     """Photo credits and captions: "Photo : ...", "©", "... AFP"."""
-    if _CAPTION_HEAD.match(text) or "©" in text:
+    if "©" in text:
+        return True
+    if not _may_be_caption(text):
+        return False
+    if _CAPTION_HEAD.match(text):
         return True
     cut = text.rfind(" ", 0, max(len(text) - _TAIL_CHARS, 0)) if len(text) > _TAIL_CHARS else 0
     return _CAPTION_TAIL_REVERSED.match(text[: cut - 1 : -1] if cut > 0 else text[::-1]) is not None
@@ -407,19 +440,6 @@ def _count(lemmas: list[str]) -> dict[str, int]:
     return counts
 
 
-def _top_lemmas(tf: dict[str, int], size: int = 10) -> set[str]:
-    """The ``size`` most frequent lemmas seen more than once (ties: the smaller string).
-
-    Same set as ``nsmallest(size, [(-k, w) for w, k in tf.items() if k > 1])``, but only the
-    lemmas counted at least as often as the ``size``-th count (found by a C-level sort of the
-    counts) are ranked, instead of every lemma of the article.
-    """
-    ranked = sorted(tf.values(), reverse=True)
-    floor = max(ranked[size - 1], 2) if len(ranked) >= size else 2
-    frequent = compress(tf.items(), map(ge, tf.values(), repeat(floor)))
-    return {w for _, w in nsmallest(size, [(-k, w) for w, k in frequent])}
-
-
 def _sentence_features(
     a: Analysis,
     quoted: list[bool],
@@ -447,7 +467,7 @@ def _sentence_features(
     first.update(zip(reversed(lemmas), where, strict=True))
     total = sum(tf.values()) or 1
     doc_norm2 = sum(map(mul, tf.values(), tf.values()))
-    top = _top_lemmas(tf)
+    top = {w for _, w in nsmallest(10, [(-k, w) for w, k in tf.items() if k > 1])}
     # unit ISF vectors: degree centrality = u_i . (sum of all u) - 1
     logs = {k: math.log(1 + n / k) for k in set(sf.values())}  # isf by sentence frequency
     isf = map(logs.__getitem__, map(sf.__getitem__, lemmas))
@@ -455,9 +475,11 @@ def _sentence_features(
     squares = list(map(mul, vec, vec))
     norms = [math.sqrt(sum(squares[lo:hi])) or 1.0 for lo, hi in zip(at[:-1], at[1:], strict=True)]
     unit = a._weights = list(map(truediv, vec, chain.from_iterable(map(repeat, norms, sizes))))
-    centroid = dict.fromkeys(sf, 0.0)
-    for w, v in zip(lemmas, unit, strict=True):
-        centroid[w] += v
+    # centroid[w] += v in document order, in C: update() stores each sum before the lazy
+    # map reads the next lemma's running value (0.0 the first time, as from fromkeys(sf, 0.0))
+    centroid: dict[str, float] = {}
+    running = map(add, map(centroid.get, lemmas, repeat(0.0)), unit)
+    centroid.update(zip(lemmas, running, strict=True))
     seen: set[tuple[str, str]] = set()
     repeated: set[tuple[str, str]] = set()
     for pairs in bigrams:  # word pairs found in more than one sentence
