@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from heapq import nsmallest
 from itertools import accumulate, chain, combinations, repeat
-from operator import add, itemgetter, mul, truediv
+from operator import itemgetter, mul, truediv
 from pathlib import Path
 from typing import Any
 
@@ -457,8 +457,15 @@ def _sentence_features(
     tf, sf, first = a.tf, a.sf, a.first
     content = a.content
     counts = [_count(c) for c in content]
-    tf.update(chain.from_iterable(content))
     sf.update(chain.from_iterable(counts))
+    # tf is sf plus each sentence's repeats (about one sentence in six repeats a lemma): the
+    # same counts, in the same key order, as counting every lemma again
+    tf.update(sf)
+    for cnt, lemmas_i in zip(counts, content, strict=True):
+        if len(cnt) < len(lemmas_i):
+            for w, k in cnt.items():
+                if k > 1:
+                    tf[w] += k - 1
     lemmas = a._lemmas = list(chain.from_iterable(counts))
     sizes = list(map(len, counts))
     at = a._at = list(accumulate(sizes, initial=0))
@@ -475,11 +482,9 @@ def _sentence_features(
     squares = list(map(mul, vec, vec))
     norms = [math.sqrt(sum(squares[lo:hi])) or 1.0 for lo, hi in zip(at[:-1], at[1:], strict=True)]
     unit = a._weights = list(map(truediv, vec, chain.from_iterable(map(repeat, norms, sizes))))
-    # centroid[w] += v in document order, in C: update() stores each sum before the lazy
-    # map reads the next lemma's running value (0.0 the first time, as from fromkeys(sf, 0.0))
-    centroid: dict[str, float] = {}
-    running = map(add, map(centroid.get, lemmas, repeat(0.0)), unit)
-    centroid.update(zip(lemmas, running, strict=True))
+    centroid = dict.fromkeys(sf, 0.0)
+    for w, v in zip(lemmas, unit, strict=True):
+        centroid[w] += v
     seen: set[tuple[str, str]] = set()
     repeated: set[tuple[str, str]] = set()
     for pairs in bigrams:  # word pairs found in more than one sentence
