@@ -416,17 +416,16 @@ def _form_features(
             if len(top) == TOP_FORMS:
                 break
     top += [""] * (TOP_FORMS - len(top))  # "" is never a word form
-    # lexical_score inlined: the forms of ``present`` that are no words (punctuation) are
-    # in no table, so they only need leaving out of the count
-    other = punctuation
+    # lexical_score inlined: the sentence's distinct word forms are its forms less the
+    # punctuation (the top forms are words, so their flags are read after the removal)
     get, zeros = lexical.get, repeat(0.0)
     for i in a.eligible:
         lo, hi = ranges[i]
         present = set(norms[lo:hi])
+        present -= punctuation
         row = a.features[i]
         row.extend(map(float, map(present.__contains__, top)))
-        n_words = len(present) - len(present & other) if other else len(present)
-        row.append(math.fsum(map(get, present, zeros)) / n_words if n_words else 0.0)
+        row.append(math.fsum(map(get, present, zeros)) / len(present) if present else 0.0)
 
 
 def _count(lemmas: list[str]) -> dict[str, int]:

@@ -1,8 +1,8 @@
 """Session 3 fast paths of the summariser agree exactly with the plain computations.
 
 ``_may_be_caption`` (a two-letter look at each end before the caption patterns), the int
-codes of word forms, the centroid summed inside ``dict.update`` and the similarities the set
-search takes without unit dicts are each checked against the straightforward version.
+codes of word forms, the degree feature and unit weights, and the similarities the set search
+takes without unit dicts are each checked against the straightforward version.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def test_shape_codes_say_what_the_old_flags_said() -> None:
             assert (code > S._ALPHA) == (w in S._FIRST_PERSON)
 
 
-def test_centroid_in_update_is_the_running_sum() -> None:
+def test_degree_feature_and_weights_are_the_plain_ones() -> None:
     """The set search's similarities and the degree feature use the centroid and weights:
     recompute both the plain way on a fixture and compare the floats exactly."""
     record = _record(FIXTURES / "sum_sahel_fr.txt")
