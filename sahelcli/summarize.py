@@ -758,7 +758,9 @@ def select(
         return []
     if words is None and limit >= len(a.eligible):
         return sorted(a.eligible)
-    ranked = sorted(a.eligible, key=lambda i: (-scores[i], i))
+    # best first, ties in document order: a stable sort keeps equal scores in the eligible
+    # list's (ascending) order even with reverse=True, as the key (-score, i) would
+    ranked = sorted(a.eligible, key=scores.__getitem__, reverse=True)
     candidates = ranked[:CANDIDATES]
     a.word_prob = word_probabilities(a, chain.from_iterable(map(a.content.__getitem__, candidates)))
     chosen: tuple[int, ...] | None = None

@@ -94,3 +94,14 @@ def test_set_search_similarities_are_a_sim() -> None:
                 (w,) = common
                 assert a.sim(i, j) == a.weight(i, w) * a.weight(j, w)
     assert not math.isnan(sum(a.sim(0, j) for j in range(a.n)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([0.0, -0.0, 0.1, 0.25, 0.3, -1.0, 1e-17]), max_size=40))
+def test_ranking_by_reversed_stable_sort_keeps_ties_in_document_order(values: list[float]) -> None:
+    """select ranks with sorted(..., reverse=True): the order of the key (-score, index)."""
+    eligible = list(range(0, 2 * len(values), 2))
+    scores = dict(zip(eligible, values, strict=True))
+    assert sorted(eligible, key=scores.__getitem__, reverse=True) == sorted(
+        eligible, key=lambda i: (-scores[i], i)
+    )
