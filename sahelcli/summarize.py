@@ -489,7 +489,9 @@ def _sentence_features(
     for pairs in bigrams:  # word pairs found in more than one sentence
         repeated |= seen & pairs
         seen |= pairs
-    tf_of, centroid_of = tf.__getitem__, centroid.__getitem__
+    tf_of = tf.__getitem__
+    # u_i[w] * centroid[w] for every sentence's lemmas at once; sentence i sums its slice
+    products = list(map(mul, unit, map(centroid.__getitem__, lemmas)))
     n_top = len(top) or 1
     span = max(n - 1, 1)
     features = a.features
@@ -507,7 +509,7 @@ def _sentence_features(
         cosrest = (mass - own) / ((math.sqrt(own) or 1.0) * math.sqrt(rest2)) if rest2 > 0 else 0.0
         if cnt:
             lo, hi = at[i], at[i + 1]
-            degree = sum(map(mul, unit[lo:hi], map(centroid_of, lemmas[lo:hi]))) - 1.0
+            degree = sum(products[lo:hi]) - 1.0
         else:
             degree = 0.0
         pairs = bigrams[i]
