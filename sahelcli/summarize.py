@@ -489,7 +489,7 @@ def _sentence_features(
     for pairs in bigrams:  # word pairs found in more than one sentence
         repeated |= seen & pairs
         seen |= pairs
-    tf_of = tf.__getitem__
+    tf_flat = list(map(tf.__getitem__, lemmas))  # t of each sentence's distinct lemmas
     # u_i[w] * centroid[w] for every sentence's lemmas at once; sentence i sums its slice
     products = list(map(mul, unit, map(centroid.__getitem__, lemmas)))
     n_top = len(top) or 1
@@ -501,17 +501,18 @@ def _sentence_features(
         cnt = counts[i]
         lemmas_i = content[i]
         m = a.length[i]
+        lo, hi = at[i], at[i + 1]
         # cosine with the rest of the document (raw term frequencies t, sentence counts k):
         # integer sums of k*t and k*k give k*(t-k), t*t-(t-k)**2, and the sentence norm
-        mass = sum(map(tf_of, lemmas_i))  # sum of k*t
-        own = sum(map(mul, cnt.values(), cnt.values())) if len(cnt) < len(lemmas_i) else len(cnt)
+        if len(cnt) < len(lemmas_i):  # a lemma repeats: k > 1 somewhere
+            mass = sum(map(mul, cnt.values(), tf_flat[lo:hi]))  # sum of k*t
+            own = sum(map(mul, cnt.values(), cnt.values()))
+        else:  # every k is 1
+            mass = sum(tf_flat[lo:hi])
+            own = len(cnt)
         rest2 = doc_norm2 - (2 * mass - own)
         cosrest = (mass - own) / ((math.sqrt(own) or 1.0) * math.sqrt(rest2)) if rest2 > 0 else 0.0
-        if cnt:
-            lo, hi = at[i], at[i + 1]
-            degree = sum(products[lo:hi]) - 1.0
-        else:
-            degree = 0.0
+        degree = sum(products[lo:hi]) - 1.0 if cnt else 0.0
         pairs = bigrams[i]
         features[i] = [
             1.0 / (rank + 1),
