@@ -106,9 +106,42 @@ _CAPTION_TAIL_REVERSED = re.compile(
 _TAIL_CHARS = 48
 
 
+#: The first two letters (lowercased) of the ``_CAPTION_HEAD`` words that begin with two ASCII
+#: letters ("photo", "crédit", "illustration", "image", "vidéo", "capture", "source").
+_HEAD_STARTS = frozenset("ph cr il im vi ca so".split())
+#: The last two letters (lowercased) of the words ``_CAPTION_TAIL`` ends with (an agency,
+#: "photo" or "images"), all ASCII.
+_TAIL_ENDS = frozenset("fp rs ty es ap ck pa pp ca to".split())
+#: Characters that are never word characters (``\W``), stripped off a text's end before its
+#: last two letters are looked at.
+_NON_WORD_END = " \t\n\r.,;:!?…\"'«»“”’)]*-"
+
+
+def _may_be_caption(text: str) -> bool:
+    """False when neither caption pattern can match, judged from two letters at each end.
+
+    Exact and cheap for the usual sentence: when its first two characters are ASCII and the
+    first is a letter or digit, ``_CAPTION_HEAD`` can only match if they start one of its words
+    (case folding maps no other ASCII letter to theirs); likewise ``_CAPTION_TAIL`` needs the
+    text's last two word characters to end an agency name, "photo" or "images". Anything else
+    (accents, other scripts, a one-letter word) is left to the patterns.
+    """
+    head = text[:2]
+    if not (len(head) == 2 and head.isascii() and head[0].isalnum()):
+        return True
+    if head.lower() in _HEAD_STARTS:
+        return True
+    tail = text.rstrip(_NON_WORD_END)[-2:]
+    return not (len(tail) == 2 and tail.isascii() and tail.isalnum()) or tail.lower() in _TAIL_ENDS
+
+
 def _is_caption(text: str) -> bool:
     """Photo credits and captions: "Photo : ...", "©", "... AFP"."""
-    if _CAPTION_HEAD.match(text) or "©" in text:
+    if "©" in text:
+        return True
+    if not _may_be_caption(text):
+        return False
+    if _CAPTION_HEAD.match(text):
         return True
     cut = text.rfind(" ", 0, max(len(text) - _TAIL_CHARS, 0)) if len(text) > _TAIL_CHARS else 0
     return _CAPTION_TAIL_REVERSED.match(text[: cut - 1 : -1] if cut > 0 else text[::-1]) is not None
@@ -198,6 +231,10 @@ class Analysis:
             vector = self._units[i] = dict(pairs)
         return vector
 
+    def weight(self, i: int, w: str) -> float:
+        """``unit(i)[w]`` without building the dict (a scan of sentence i's few lemmas)."""
+        return self._weights[self._lemmas.index(w, self._at[i], self._at[i + 1])]
+
     @property
     def units(self) -> list[dict[str, float]]:
         """Every sentence's unit ISF vector."""
@@ -246,18 +283,27 @@ def _is_heading(text: str, ends: bool) -> bool:
     return _is_caption(text) and len(text.split()) <= 20
 
 
-#: Per token shape (norm -> word?, quote?, content shape?, first person?), shared by articles.
-_SHAPES: dict[str, tuple[bool, bool, bool, bool]] = {}
+#: Per word form, what the features need to know about it (one of the codes below), computed
+#: once per distinct form and shared by articles (context-free, capped). An int, so the
+#: per-token loop tests it with one comparison: < _WORD is punctuation, odd is a content
+#: shape (content unless a stop word), > _ALPHA is a first-person word.
+_SHAPES: dict[str, int] = {}
 _SHAPES_MAX = 200_000
+_PUNCT, _QUOTE, _WORD, _ALPHA, _PERSON, _PERSON_ALPHA = range(6)
 
 
-def _shape(norm: str) -> tuple[bool, bool, bool, bool]:
-    """What the features need to know about a token's form, computed once per distinct form."""
+def _shape(norm: str) -> int:
+    """The code of a token's form (see ``_SHAPES``), computed once per distinct form."""
     info = _SHAPES.get(norm)
     if info is None:
         word = norm[:1].isalnum() or any(c.isalnum() for c in norm)
         alpha = len(norm) > 1 and (norm[0].isalpha() or any(c.isalpha() for c in norm))
-        info = (word, norm in _QUOTES, alpha, norm in _FIRST_PERSON)
+        if not word:
+            info = _QUOTE if norm in _QUOTES else _PUNCT
+        elif norm in _FIRST_PERSON:
+            info = _PERSON_ALPHA if alpha else _PERSON
+        else:
+            info = _ALPHA if alpha else _WORD
         if len(_SHAPES) >= _SHAPES_MAX:
             _SHAPES.clear()
         _SHAPES[norm] = info
@@ -277,6 +323,7 @@ def analyse(record: Record) -> Analysis:
     capitals: list[int] = []
     bigrams: list[set[tuple[str, str]]] = []
     capital: set[str] = set()
+    punctuation: set[str] = set()  # the forms of the sentences' tokens that are no words
     ranges: list[tuple[int, int]] = []  # each sentence's tokens: tokens[lo:hi]
     starts = list(map(itemgetter("start"), tokens))
     fields = itemgetter("norm", "stop", "lemma", "start")
@@ -288,29 +335,32 @@ def analyse(record: Record) -> Analysis:
         ranges.append((lo, j))
         lemmas: list[str] = []
         pairs: set[tuple[str, str]] = set()
-        count = caps = 0
+        caps = skipped = 0
         quote = person = False
-        prev_norm = ""
+        prev_norm: str | None = None  # no word yet
         prev_stop = False
         for norm, stop, lemma, at in map(fields, tokens[lo:j]):
-            info = shapes.get(norm) or _shape(norm)
-            if not info[0]:
-                quote = quote or info[1]
+            info = shapes.get(norm)
+            if info is None:
+                info = _shape(norm)
+            if info < _WORD:  # punctuation
+                quote = quote or info == _QUOTE
+                punctuation.add(norm)
+                skipped += 1
                 continue
-            if count:
+            if prev_norm is not None:  # not the sentence's first word
                 if text[at].isupper():
                     caps += 1
                     capital.add(lemma.lower())
                 if not (stop and prev_stop):
                     pairs.add((prev_norm, norm))
-            if info[2] and not stop:
+            if info & 1 and not stop:  # _ALPHA or _PERSON_ALPHA
                 lemmas.append(lemma.lower())
-            if info[3]:
+            if info > _ALPHA:
                 person = True
-            count += 1
             prev_norm, prev_stop = norm, stop
         content.append(lemmas)
-        length.append(count)
+        length.append(j - lo - skipped)
         quoted.append(quote)
         first_person.append(person)
         capitals.append(caps)
@@ -329,20 +379,20 @@ def analyse(record: Record) -> Analysis:
     lexicon = load_lexicon()
     a.prior = lexicon["lemmas"]
     _sentence_features(a, quoted, first_person, capitals, bigrams)
-    _form_features(a, tokens, ranges, lexicon["forms"])
+    _form_features(a, tokens, ranges, punctuation, lexicon["forms"])
     return a
 
 
 def sentence_forms(tokens: list[dict[str, Any]], lo: int, hi: int) -> list[str]:
     """The word forms (not punctuation) of ``tokens[lo:hi]``, as the lexical prior sees them."""
-    shapes = _SHAPES
-    return [w for w in map(itemgetter("norm"), tokens[lo:hi]) if (shapes.get(w) or _shape(w))[0]]
+    return [w for w in map(itemgetter("norm"), tokens[lo:hi]) if _shape(w) >= _WORD]
 
 
 def _form_features(
     a: Analysis,
     tokens: list[dict[str, Any]],
     ranges: list[tuple[int, int]],
+    punctuation: set[str],
     lexical: dict[str, float],
 ) -> None:
     """Append to each eligible sentence's features whether it holds each of the article's
@@ -351,32 +401,31 @@ def _form_features(
     Those forms are mostly function words ("de", "la", "le" / "the", "of"), which ROUGE-L's
     longest common subsequence matches in any lead paragraph, so a sentence holding them
     shares more of the lead; learnt per rank, the feature needs no word list per language.
-    ``ranges``: each sentence's tokens as ``tokens[lo:hi]``.
+    ``ranges``: each sentence's tokens as ``tokens[lo:hi]``; ``punctuation``: the forms
+    among them that are no words.
 
     Then the lexical prior of the sentence's word forms (``lexical_score`` over the
     ``lexical`` table): days and announcements are lead-like; "je", "mais", "raconte" are not.
     """
-    shapes = _SHAPES
     norms = list(map(itemgetter("norm"), tokens))
     tf = Counter(norms)
     top: list[str] = []
     for w in sorted(tf, key=tf.__getitem__, reverse=True):  # stable: ties by first occurrence
-        if (shapes.get(w) or _shape(w))[0]:  # a word, not punctuation
+        if _shape(w) >= _WORD:  # a word, not punctuation
             top.append(w)
             if len(top) == TOP_FORMS:
                 break
     top += [""] * (TOP_FORMS - len(top))  # "" is never a word form
-    # lexical_score inlined: the forms of ``present`` that are no words (punctuation) are
-    # in no table, so they only need leaving out of the count
-    other = {w for w in tf if not (shapes.get(w) or _shape(w))[0]}
+    # lexical_score inlined: the sentence's distinct word forms are its forms less the
+    # punctuation (the top forms are words, so their flags are read after the removal)
     get, zeros = lexical.get, repeat(0.0)
     for i in a.eligible:
         lo, hi = ranges[i]
         present = set(norms[lo:hi])
+        present -= punctuation
         row = a.features[i]
         row.extend(map(float, map(present.__contains__, top)))
-        n_words = len(present) - len(present & other) if other else len(present)
-        row.append(math.fsum(map(get, present, zeros)) / n_words if n_words else 0.0)
+        row.append(math.fsum(map(get, present, zeros)) / len(present) if present else 0.0)
 
 
 def _count(lemmas: list[str]) -> dict[str, int]:
@@ -407,8 +456,15 @@ def _sentence_features(
     tf, sf, first = a.tf, a.sf, a.first
     content = a.content
     counts = [_count(c) for c in content]
-    tf.update(chain.from_iterable(content))
     sf.update(chain.from_iterable(counts))
+    # tf is sf plus each sentence's repeats (about one sentence in six repeats a lemma): the
+    # same counts, in the same key order, as counting every lemma again
+    tf.update(sf)
+    for cnt, lemmas_i in zip(counts, content, strict=True):
+        if len(cnt) < len(lemmas_i):
+            for w, k in cnt.items():
+                if k > 1:
+                    tf[w] += k - 1
     lemmas = a._lemmas = list(chain.from_iterable(counts))
     sizes = list(map(len, counts))
     at = a._at = list(accumulate(sizes, initial=0))
@@ -433,7 +489,9 @@ def _sentence_features(
     for pairs in bigrams:  # word pairs found in more than one sentence
         repeated |= seen & pairs
         seen |= pairs
-    tf_of, centroid_of = tf.__getitem__, centroid.__getitem__
+    tf_flat = list(map(tf.__getitem__, lemmas))  # t of each sentence's distinct lemmas
+    # u_i[w] * centroid[w] for every sentence's lemmas at once; sentence i sums its slice
+    products = list(map(mul, unit, map(centroid.__getitem__, lemmas)))
     n_top = len(top) or 1
     span = max(n - 1, 1)
     features = a.features
@@ -443,17 +501,18 @@ def _sentence_features(
         cnt = counts[i]
         lemmas_i = content[i]
         m = a.length[i]
+        lo, hi = at[i], at[i + 1]
         # cosine with the rest of the document (raw term frequencies t, sentence counts k):
         # integer sums of k*t and k*k give k*(t-k), t*t-(t-k)**2, and the sentence norm
-        mass = sum(map(tf_of, lemmas_i))  # sum of k*t
-        own = sum(map(mul, cnt.values(), cnt.values())) if len(cnt) < len(lemmas_i) else len(cnt)
+        if len(cnt) < len(lemmas_i):  # a lemma repeats: k > 1 somewhere
+            mass = sum(map(mul, cnt.values(), tf_flat[lo:hi]))  # sum of k*t
+            own = sum(map(mul, cnt.values(), cnt.values()))
+        else:  # every k is 1
+            mass = sum(tf_flat[lo:hi])
+            own = len(cnt)
         rest2 = doc_norm2 - (2 * mass - own)
         cosrest = (mass - own) / ((math.sqrt(own) or 1.0) * math.sqrt(rest2)) if rest2 > 0 else 0.0
-        if cnt:
-            lo, hi = at[i], at[i + 1]
-            degree = sum(map(mul, unit[lo:hi], map(centroid_of, lemmas[lo:hi]))) - 1.0
-        else:
-            degree = 0.0
+        degree = sum(products[lo:hi]) - 1.0 if cnt else 0.0
         pairs = bigrams[i]
         features[i] = [
             1.0 / (rank + 1),
@@ -591,7 +650,14 @@ def _best_set(
         for p, q in combinations(range(m), 2):
             common = lemma_sets[p] & lemma_sets[q]
             overlap[p, q] = (common, sum(map(prob.__getitem__, sorted(common))) if common else 0)
-            sims[p, q] = a.sim(order[p], order[q])
+            # a.sim inlined where it is a sum of at most one product (same value and type)
+            if not common:
+                sims[p, q] = 0  # sum() of no product
+            elif len(common) == 1:
+                (w,) = common
+                sims[p, q] = a.weight(order[p], w) * a.weight(order[q], w)
+            else:
+                sims[p, q] = a.sim(order[p], order[q])
     if size == 3 and budget is None:
         return _best_triple(order, additive, score, length, lemma_sets, mass, overlap, sims,
                             prob, weights[:10], bias)  # fmt: skip
@@ -695,7 +761,9 @@ def select(
         return []
     if words is None and limit >= len(a.eligible):
         return sorted(a.eligible)
-    ranked = sorted(a.eligible, key=lambda i: (-scores[i], i))
+    # best first, ties in document order: a stable sort keeps equal scores in the eligible
+    # list's (ascending) order even with reverse=True, as the key (-score, i) would
+    ranked = sorted(a.eligible, key=scores.__getitem__, reverse=True)
     candidates = ranked[:CANDIDATES]
     a.word_prob = word_probabilities(a, chain.from_iterable(map(a.content.__getitem__, candidates)))
     chosen: tuple[int, ...] | None = None
