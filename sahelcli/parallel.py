@@ -9,17 +9,18 @@ exactly what ``--jobs 1`` writes. Workers may encode their record themselves
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sahelcli.errors import InputError
 from sahelcli.pipeline import Outcome, Pipeline
 from sahelcli.records import Record
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Encode = Callable[[Record], Any]
 
@@ -71,7 +72,14 @@ def process(
     With ``encode``, each outcome carries ``encoded`` (e.g. its JSON line)
     instead of ``record``.
     """
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1:
+        yield from _encoded(pipeline.process(items), encode)
+        return
+    # imported here: one process (a single file, --jobs 1) does not pay ~10 ms for them
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         yield from _encoded(pipeline.process(items), encode)
         return
     # The first item runs here, before the fork: the workers then inherit warm caches
