@@ -213,13 +213,17 @@ F_PLURAL = 32  # plural determiner
 
 # neighbour bits in the per-form cache: what the form is as the word before or after
 # a context role (see _context_lemmas), so that most roles are dismissed by one lookup
-N_LE_PREV = 1  # before le/la/les/leur: may make it a pronoun
+N_LE_PREV = 1  # before le/la/les/leur: a subject or reflexive clitic, may make it a pronoun
 N_LE_NEXT = 2  # after le/la/les/leur: may make it a pronoun, or a verb reading to fix
 N_VERBISH = 4  # after a determiner: read as a verb (lemma in -er/-ir/-re), maybe a noun
 N_DE_PREV = 8  # before de: a negation or a participle
 N_DE_NEXT = 16  # after de: a prenominal adjective or an idiom
 N_SKIP_ADV = 32  # an adverb _verb_after looks past ("pas", "déjà")
 N_NO_VERB_FIX = 64  # _verb_fix gives nothing for it (finite or participle)
+N_DE_A = 128  # "de", "à": before "le"/"les" makes a pronoun ("de le faire"), else neutral
+N_ODD_CASE = 256  # lowercase first letter, a capital further on ("aVait"): tests differ
+N_EST_PREV = 512  # before est/été: may make it a noun ("l'est", "cet été")
+N_IL = 1024  # "il", "ils": after s' it is the conjunction si
 
 # context roles
 R_DET, R_TRIG, R_AUX, R_LE, R_DE, R_SI, R_SOIT, R_EST, R_PAR, R_ANT = range(1, 11)
@@ -421,10 +425,18 @@ def _neighbour_bits(form: str, lemma: str, low: str) -> int:
     """The N_* bits of a form (tests of _context_lemmas on its neighbours, made once)."""
     verbish = lemma != form and lemma.endswith(_VERB_ENDINGS)
     bits = N_VERBISH if verbish else 0
-    if low in _LE_PREV:
+    if low in _SUBJECT or low in _REFLEXIVE:
         bits |= N_LE_PREV
-    if form in _LE_NEXT or form.endswith(_VERB_ENDINGS) or verbish or not form[:1].islower():
+    elif low == "de" or low == "à":
+        bits |= N_DE_A
+    if form in _LE_NEXT or form.endswith(_VERB_ENDINGS) or verbish:
         bits |= N_LE_NEXT
+    if form[:1].islower() and not form.islower():
+        bits |= N_ODD_CASE
+    if low in _NOUN_BEFORE_EST:
+        bits |= N_EST_PREV
+    if low == "il" or low == "ils":
+        bits |= N_IL
     if low in _NEGATION or low.endswith(_PARTICIPLE_ENDINGS):
         bits |= N_DE_PREV
     if lemma in _PRENOMINAL or form in _DE_IDIOMS:
@@ -1017,8 +1029,14 @@ def _context_lemmas(
         if not role or i == last:
             continue
         if role == R_LE:
-            # most "le/la/les" are articles before a noun: skip unless a rule could apply
-            if (i and cache[forms[i - 1]][6] & N_LE_PREV) or cache[forms[i + 1]][6] & N_LE_NEXT:
+            # most "le/la/les" are articles before a noun: skip unless a rule could apply;
+            # after "de"/"à" only "le"/"les" can be pronouns ("de le faire") that the
+            # next form alone would not make one ("de la Russie": no rule applies)
+            prev = cache[forms[i - 1]][6] if i else 0
+            nxt = cache[forms[i + 1]][6]
+            if prev & N_LE_PREV or nxt & N_LE_NEXT or (
+                prev & N_DE_A and (info[5] == "le" or info[5] == "les" or nxt & N_ODD_CASE)
+            ):
                 _closed_in_context(tokens, forms, i, info, role, lang)
         elif role == R_DET:
             if i and info[5] == "des":
@@ -1032,6 +1050,17 @@ def _context_lemmas(
             bits = cache[forms[i + 1]][6]
             if bits & N_SKIP_ADV or not bits & N_NO_VERB_FIX:  # else "il a", "est allé"
                 _verb_after(tokens, forms, i, lang, role == R_TRIG)
+        elif role == R_EST or role == R_SI:
+            # "est" after "l'"/"cet" (a noun), "s'" before "il" (si); else a verb after
+            # them, which the next form's bits may rule out as for an auxiliary
+            bits = cache[forms[i + 1]][6]
+            if bits & N_SKIP_ADV or not bits & N_NO_VERB_FIX or (
+                bits & N_IL if role == R_SI else i and cache[forms[i - 1]][6] & N_EST_PREV
+            ):
+                _closed_in_context(tokens, forms, i, info, role, lang)
+        elif role == R_PAR:
+            if i and cache[forms[i - 1]][6] & N_DE_PREV:  # "blessés par": a participle
+                _closed_in_context(tokens, forms, i, info, role, lang)
         else:
             _closed_in_context(tokens, forms, i, info, role, lang)
 
