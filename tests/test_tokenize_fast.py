@@ -183,8 +183,9 @@ def test_context_dismissals_agree_with_the_old_dispatch(monkeypatch: pytest.Monk
         "ont blessés tuée composé un une des bien soit Russie BBC 2023 , . « » -t-il"
     ).split()
     texts = [" ".join(rnd.choice(words) for _ in range(rnd.randint(2, 60))) for _ in range(3000)]
-    texts += ["de le faire", "à les voir", "de la aVait", "de l'eN", "pour la aVait", "l'est du pays",
-              "cet été", "s'il pleut", "s'agit", "blessés par balle", "c'est pas", "De la Russie"]
+    texts += ["de le faire", "à les voir", "de la aVait", "de l'eN", "pour la aVait",
+              "l'est du pays", "cet été", "s'il pleut", "s'agit", "blessés par balle",
+              "c'est pas", "De la Russie"]
 
     def run() -> list[object]:
         return [tok.tokenize_text(t, "fr") for t in texts]
@@ -192,3 +193,28 @@ def test_context_dismissals_agree_with_the_old_dispatch(monkeypatch: pytest.Monk
     fast = run()
     monkeypatch.setattr(tok, "_context_lemmas", _old_context_lemmas)
     assert run() == fast
+
+
+def test_chunk_bounds_are_where_find_puts_the_chunks() -> None:
+    from sahelcli.tokenize import _chunk_bounds
+
+    rnd = random.Random(13)
+    spaces = [" ", " ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u202f", "\x1c", " \n"]
+    texts = ["", " ", "a", " a", "a ", "a  b", "a b c", "\u3000x\u3000", "x\x1fy"]
+    for _ in range(3000):
+        pool = ["a", "bc", "l'armée", "«", "1", "é"]
+        words = [rnd.choice(pool) for _ in range(rnd.randint(0, 9))]
+        glue = [rnd.choice(spaces) if rnd.random() < 0.3 else " " for _ in words]
+        lead = rnd.choice(["", "", " ", "\n"])
+        texts.append(lead + "".join(w + g for w, g in zip(words, glue, strict=True)).rstrip(
+            rnd.choice(["", " "])))
+    for text in texts:
+        chunks = text.split()
+        starts, ends = [], []
+        pos = 0
+        for chunk in chunks:
+            pos = text.find(chunk, pos)
+            starts.append(pos)
+            pos += len(chunk)
+            ends.append(pos)
+        assert _chunk_bounds(text, chunks) == (starts, ends), repr(text)
