@@ -680,26 +680,53 @@ def _chunk_spans(chunk: str, lang: str) -> list[tuple[int, int]]:
 def _chunk_bounds(text: str, chunks: list[str]) -> tuple[list[int], list[int]]:
     """Start and end offsets of ``chunks`` (``text.split()``) in ``text``.
 
-    Most texts separate their chunks by one whitespace character each (all the gaps
-    then add up to one fewer than the chunks): the offsets are running sums of the
-    lengths, made at C level, instead of one ``find`` per chunk."""
+    Most texts separate their chunks by one whitespace character each: the offsets are
+    then running sums of the lengths, made at C level, instead of one ``find`` per
+    chunk. Texts with blank lines get the same line by line."""
+    bounds = _single_gap_bounds(text, chunks)
+    if bounds is not None:
+        return bounds
+    starts: list[int] = []
+    ends: list[int] = []
+    offset = 0
+    for line in text.split("\n"):
+        words = line.split()
+        if words:
+            a, b = _single_gap_bounds(line, words, offset) or _found_bounds(line, words, offset)
+            starts += a
+            ends += b
+        offset += len(line) + 1
+    return starts, ends
+
+
+def _single_gap_bounds(
+    text: str, chunks: list[str], offset: int = 0
+) -> tuple[list[int], list[int]] | None:
+    """The offsets (plus ``offset``) of ``chunks`` when ``text`` has no space at either
+    end and one whitespace character between chunks (then, and only then, the lengths
+    add up)."""
     lengths = list(map(len, chunks))
-    n = len(chunks)
-    if n and len(text) == sum(lengths) + n - 1:  # no leading space, single gaps
-        steps = [1] * (2 * n)
-        steps[0] = 0
-        steps[1::2] = lengths
-        sums = list(accumulate(steps))
-        return sums[0::2], sums[1::2]
+    n = len(lengths)
+    if len(text) != sum(lengths) + n - 1:
+        return None
+    steps = [1] * (2 * n)
+    steps[0] = offset
+    steps[1::2] = lengths
+    sums = list(accumulate(steps))
+    return sums[0::2], sums[1::2]
+
+
+def _found_bounds(text: str, chunks: list[str], offset: int) -> tuple[list[int], list[int]]:
+    """The offsets (plus ``offset``) of ``chunks`` found one after the other."""
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
     find = text.find
-    for chunk, size in zip(chunks, lengths, strict=True):
+    for chunk in chunks:
         pos = find(chunk, pos)
-        starts.append(pos)
-        pos += size
-        ends.append(pos)
+        starts.append(pos + offset)
+        pos += len(chunk)
+        ends.append(pos + offset)
     return starts, ends
 
 

@@ -199,7 +199,7 @@ def test_chunk_bounds_are_where_find_puts_the_chunks() -> None:
     from sahelcli.tokenize import _chunk_bounds
 
     rnd = random.Random(13)
-    spaces = [" ", " ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u202f", "\x1c", " \n"]
+    spaces = [" ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\x1c", " \n", "\r\n", "\n \n"]
     texts = ["", " ", "a", " a", "a ", "a  b", "a b c", "\u3000x\u3000", "x\x1fy"]
     for _ in range(3000):
         pool = ["a", "bc", "l'armée", "«", "1", "é"]
