@@ -747,8 +747,8 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
     forms: list[str] = []
     flagged: list[int] = []
     infos: list[Info] = []
-    t_append = tokens.append
-    f_append = forms.append
+    # list.append called as a method (not a bound method in a local): Python 3.11
+    # specialises that call
 
     def emit(spans: list[tuple[int, int]]) -> None:
         for s, e in spans:
@@ -759,8 +759,8 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
             if info[3]:
                 flagged.append(len(forms))
                 infos.append(info)
-            t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
-            f_append(form)
+            tokens.append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
+            forms.append(form)
 
     taken = 0
     n = len(text)
@@ -777,8 +777,8 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
             if info[3]:
                 flagged.append(len(forms))
                 infos.append(info)
-            t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
-            f_append(chunk)
+            tokens.append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
+            forms.append(chunk)
             continue
         last = chunk[-1]
         if last.isdigit() and e + 4 <= n and text[e] in _SPACES:
@@ -797,9 +797,9 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
             if info[3]:
                 flagged.append(len(forms))
                 infos.append(info)
-            t_append({"start": s + a, "end": s + b, "norm": info[0], "lemma": info[1],
+            tokens.append({"start": s + a, "end": s + b, "norm": info[0], "lemma": info[1],
                       "stop": info[2]})
-            f_append(form)
+            forms.append(form)
     return tokens, forms, flagged, infos
 
 
