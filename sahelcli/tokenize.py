@@ -422,33 +422,23 @@ def _analyse(form: str, lang: str) -> Info:
 
 
 def _neighbour_bits(form: str, lemma: str, low: str) -> int:
-    """The N_* bits of a form (tests of _context_lemmas on its neighbours, made once)."""
-    verbish = lemma != form and lemma.endswith(_VERB_ENDINGS)
-    bits = N_VERBISH if verbish else 0
-    if low in _SUBJECT or low in _REFLEXIVE:
-        bits |= N_LE_PREV
-    elif low == "de" or low == "à":
-        bits |= N_DE_A
-    if form in _LE_NEXT or form.endswith(_VERB_ENDINGS) or verbish:
+    """The N_* bits of a form (tests of _context_lemmas on its neighbours, made once).
+
+    The tests against closed word lists are read from two tables (_LOW_BITS,
+    _FORM_BITS); the ones on endings and case are made here."""
+    bits = _LOW_BITS.get(low, 0) | _FORM_BITS.get(form, 0)
+    if lemma != form and lemma.endswith(_VERB_ENDINGS):  # a verb reading
+        bits |= N_VERBISH | N_LE_NEXT | N_NO_VERB_FIX
+    elif form.endswith(_VERB_ENDINGS):
         bits |= N_LE_NEXT
-    if form[:1].islower() and not form.islower():
-        bits |= N_ODD_CASE
-    if low in _NOUN_BEFORE_EST:
-        bits |= N_EST_PREV
-    if low == "il" or low == "ils":
-        bits |= N_IL
-    if low in _NEGATION or low.endswith(_PARTICIPLE_ENDINGS):
-        bits |= N_DE_PREV
-    if lemma in _PRENOMINAL or form in _DE_IDIOMS:
-        bits |= N_DE_NEXT
-    if form in _SKIP_ADV:
-        bits |= N_SKIP_ADV
-    # the tests _verb_fix makes before it looks at the form's ending (in its order)
-    if (
-        not form.isalpha() or not form.islower() or verbish
-        or ((form in _AUX_ALL or form in _FR_CLOSED) and form not in ("sommes", "suis"))
-    ):
+    if not form.islower():
+        bits |= N_NO_VERB_FIX | (N_ODD_CASE if form[:1].islower() else 0)
+    elif not form.isalpha():
         bits |= N_NO_VERB_FIX
+    if low.endswith(_PARTICIPLE_ENDINGS):
+        bits |= N_DE_PREV
+    if lemma in _PRENOMINAL:
+        bits |= N_DE_NEXT
     return bits
 
 
@@ -759,7 +749,9 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
             if info[3]:
                 flagged.append(len(forms))
                 infos.append(info)
-            tokens.append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
+            tokens.append(
+                {"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]}
+            )
             forms.append(form)
 
     taken = 0
@@ -777,7 +769,9 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
             if info[3]:
                 flagged.append(len(forms))
                 infos.append(info)
-            tokens.append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
+            tokens.append(
+                {"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]}
+            )
             forms.append(chunk)
             continue
         last = chunk[-1]
@@ -1182,6 +1176,26 @@ _OBJECT_START = frozenset(
     "le la l' les un une des du au aux son sa ses leur leurs ce cet cette ces".split()
 )
 _REFLEXIVE = frozenset("se s' me m' te t'".split())
+
+
+def _bit_table(groups: list[tuple[frozenset[str], int]]) -> dict[str, int]:
+    table: dict[str, int] = {}
+    for words, bit in groups:
+        for word in words:
+            table[word] = table.get(word, 0) | bit
+    return table
+
+
+# Neighbour bits from closed lists (see _neighbour_bits): by lowercase form, by form.
+_LOW_BITS = _bit_table([
+    (_SUBJECT | _REFLEXIVE, N_LE_PREV), (frozenset(["de", "à"]), N_DE_A),
+    (_NOUN_BEFORE_EST, N_EST_PREV), (frozenset(["il", "ils"]), N_IL), (_NEGATION, N_DE_PREV),
+])
+# the tests _verb_fix makes before it looks at the form's ending ("sommes", "suis": être)
+_FORM_BITS = _bit_table([
+    (_LE_NEXT, N_LE_NEXT), (_DE_IDIOMS, N_DE_NEXT), (_SKIP_ADV, N_SKIP_ADV),
+    ((_AUX_ALL | frozenset(_FR_CLOSED)) - {"sommes", "suis"}, N_NO_VERB_FIX),
+])
 # Infinitives also used as nouns: "le pouvoir", "le devoir", "l'être".
 _NOMINAL_INFINITIVES = frozenset(
     """pouvoir devoir savoir être avoir rire sourire souvenir dîner déjeuner coucher lever

@@ -105,6 +105,9 @@ def test_neighbour_bits_match_the_tests_they_replace() -> None:
         assert bool(bits & tok.N_DE_PREV) == de_prev, form
         assert bool(bits & tok.N_DE_NEXT) == (lemma in tok._PRENOMINAL or form in tok._DE_IDIOMS)
         assert bool(bits & tok.N_SKIP_ADV) == (form in tok._SKIP_ADV), form
+        no_fix = (not form.isalpha() or not form.islower() or verbish or (
+            (form in tok._AUX_ALL or form in tok._FR_CLOSED) and form not in ("sommes", "suis")))
+        assert bool(bits & tok.N_NO_VERB_FIX) == no_fix, form
         if bits & tok.N_NO_VERB_FIX:
             assert tok._verb_fix(form, lemma, "fr", True) == "", form
             assert tok._verb_fix(form, lemma, "fr", False) == "", form
