@@ -843,6 +843,8 @@ def _chunk_pieces(chunk: str, lang: str) -> tuple[Piece, ...]:
         chunk[-1] != "." or (head.lower() not in _ABBREV and (size > 2 or not head.isupper()))
     ):  # "Bamako," "armée." (half the new chunks): what _chunk_spans makes of them
         spans: list[tuple[int, int]] = [(0, size - 1), (size - 1, size)]
+    elif lang != "en" and _plain_elision(chunk):  # "l'eau", "d'un": a tenth of new chunks
+        spans = [(0, 2), (2, size)]
     else:
         spans = _chunk_spans(chunk, lang)
     for s, e in spans:
@@ -852,6 +854,21 @@ def _chunk_pieces(chunk: str, lang: str) -> tuple[Piece, ...]:
             info = cache[form] = _analyse(form, lang)
         pieces.append((s, e, form, info))
     return tuple(pieces)
+
+
+_ELIDED_LETTERS = frozenset("lLdDjJnNsScCmMtT")
+
+
+def _plain_elision(chunk: str) -> bool:
+    """One elided letter, an apostrophe and a word ("l'eau", "D'abord"): _chunk_spans
+    would cut it after the apostrophe, unless it is a whole word ("l'on") or a name
+    ("N'Djamena")."""
+    return (
+        len(chunk) > 2 and chunk[1] in _APOS and chunk[0] in _ELIDED_LETTERS
+        and chunk[2:].isalpha() and not (chunk[0] in "nNmM" and chunk[2].isupper())
+        and chunk.lower().replace("’", "'") not in _WHOLE_WORDS
+        and chunk.lower() not in _CLITIC_KEEP
+    )
 
 
 # --------------------------------------------------------------------------- sentences

@@ -221,3 +221,23 @@ def test_chunk_bounds_are_where_find_puts_the_chunks() -> None:
             pos += len(chunk)
             ends.append(pos)
         assert _chunk_bounds(text, chunks) == (starts, ends), repr(text)
+
+
+def test_plain_elision_fast_path_agrees_with_chunk_spans() -> None:
+    import sahelcli.tokenize as tok
+
+    heads = ["l'", "L'", "d’", "D'", "n'", "N'", "m'", "M’", "j'", "s'", "c'", "t'", "qu'", "x'",
+             "l", "'", "l-"]
+    words = ["armée", "Djamena", "on", "On", "un", "İstanbul", "a", "A", "hui", "é", "ab1", "x'y",
+             "a-t-il", "", "ª", "中文"]
+    for head in heads:
+        for word in words:
+            chunk = head + word
+            if not chunk or any(c.isspace() for c in chunk):
+                continue
+            for lang in ("fr", "en", "und"):
+                pieces = tok._chunk_pieces(chunk, lang)
+                assert [(a, b) for a, b, _, _ in pieces] == tok._chunk_spans(chunk, lang), chunk
+    for chunk in ["l'on", "L'on", "aujourd'hui", "quelqu'un", "l'eau"]:
+        pieces = tok._chunk_pieces(chunk, "fr")
+        assert [(a, b) for a, b, _, _ in pieces] == tok._chunk_spans(chunk, "fr"), chunk
