@@ -1185,7 +1185,8 @@ def _object_pronoun(
     )
 
 
-# Neighbours that can make "le/la/les/leur" a pronoun (see _object_pronoun)
+# Neighbours that can make "le/la/les/leur" a pronoun (see _object_pronoun); the neighbour
+# bits split the words before: N_LE_PREV (subject, reflexive), N_DE_A (de, à: le/les only)
 _LE_PREV = _SUBJECT | frozenset("de à se s' me m' te t'".split())
 _LE_NEXT = _AUX_FINITE | frozenset(["en", "y"])
 # Words that open a verb's object: "concernant la", "en utilisant des"
