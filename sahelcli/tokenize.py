@@ -781,7 +781,7 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
                 emit(_regex_spans(text, s, m.end(), lang))
                 taken = m.end()
                 continue
-        if last == "." and _period_depends_on_next(chunk):
+        if last == "." and len(chunk) <= _SHORT_PERIOD and _period_depends_on_next(chunk):
             emit([(s, e)] if _abbreviation_here(chunk, text, e, lang) else [(s, e - 1), (e - 1, e)])
             continue
         pieces = pget(chunk)
@@ -795,6 +795,11 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
                       "stop": info[2]})
             forms.append(form)
     return tokens, forms, flagged, infos
+
+
+# "X." and the ambiguous abbreviations with their period: no longer chunk can be one
+# (lowercasing never shortens a string), so longer ones skip the call ("armée.")
+_SHORT_PERIOD = max(2, *map(len, _AMBIGUOUS_ABBREV)) + 1
 
 
 def _period_depends_on_next(chunk: str) -> bool:

@@ -241,3 +241,16 @@ def test_plain_elision_fast_path_agrees_with_chunk_spans() -> None:
     for chunk in ["l'on", "L'on", "aujourd'hui", "quelqu'un", "l'eau"]:
         pieces = tok._chunk_pieces(chunk, "fr")
         assert [(a, b) for a, b, _, _ in pieces] == tok._chunk_spans(chunk, "fr"), chunk
+
+
+def test_long_chunks_never_depend_on_the_next_word() -> None:
+    """_scan asks _period_depends_on_next only of chunks up to _SHORT_PERIOD long."""
+    import sahelcli.tokenize as tok
+
+    heads = [*tok._AMBIGUOUS_ABBREV, "X", "É", "İ", "armée", "Sept", "SEPT", "Vol", "\u212aol"]
+    heads += [h.upper() for h in tok._AMBIGUOUS_ABBREV] + [h + "s" for h in tok._AMBIGUOUS_ABBREV]
+    heads += ["".join(chr(c) for c in range(0x130, 0x134)), "ǅ", "ẞ", "ﬀ"]
+    for head in heads:
+        chunk = head + "."
+        if tok._period_depends_on_next(chunk):
+            assert len(chunk) <= tok._SHORT_PERIOD, chunk
