@@ -368,7 +368,7 @@ def _initial_lemma(form: str, lang: str) -> str:
             return "à"
     dic = _dictionary(lang)
     acronym = form.isupper() and len(form) > 1
-    common = dic(low) is not None or unidecode(low) in stop_words(lang) or (
+    common = dic(low) is not None or _fold(low) in stop_words(lang) or (
         low.endswith("ment") and lang == "fr"
     )
     if acronym or not common:
@@ -824,7 +824,7 @@ def _abbreviation_here(chunk: str, text: str, end: int, lang: str) -> bool:
     word = (first + m.group(2)).lower()  # an initial, unless a sentence starts after it
     if not first.isupper() or len(word) < 2 or word in ("le", "la", "les", "de", "du", "des"):
         return True
-    return unidecode(word) not in _STARTERS
+    return _fold(word) not in _STARTERS
 
 
 Piece = tuple[int, int, str, Info]
