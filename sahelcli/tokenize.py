@@ -29,7 +29,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 from operator import and_, itemgetter
 from typing import Any
 
@@ -213,13 +213,17 @@ F_PLURAL = 32  # plural determiner
 
 # neighbour bits in the per-form cache: what the form is as the word before or after
 # a context role (see _context_lemmas), so that most roles are dismissed by one lookup
-N_LE_PREV = 1  # before le/la/les/leur: may make it a pronoun
+N_LE_PREV = 1  # before le/la/les/leur: a subject or reflexive clitic, may make it a pronoun
 N_LE_NEXT = 2  # after le/la/les/leur: may make it a pronoun, or a verb reading to fix
 N_VERBISH = 4  # after a determiner: read as a verb (lemma in -er/-ir/-re), maybe a noun
 N_DE_PREV = 8  # before de: a negation or a participle
 N_DE_NEXT = 16  # after de: a prenominal adjective or an idiom
 N_SKIP_ADV = 32  # an adverb _verb_after looks past ("pas", "déjà")
 N_NO_VERB_FIX = 64  # _verb_fix gives nothing for it (finite or participle)
+N_DE_A = 128  # "de", "à": before "le"/"les" makes a pronoun ("de le faire"), else neutral
+N_ODD_CASE = 256  # lowercase first letter, a capital further on ("aVait"): tests differ
+N_EST_PREV = 512  # before est/été: may make it a noun ("l'est", "cet été")
+N_IL = 1024  # "il", "ils": after s' it is the conjunction si
 
 # context roles
 R_DET, R_TRIG, R_AUX, R_LE, R_DE, R_SI, R_SOIT, R_EST, R_PAR, R_ANT = range(1, 11)
@@ -364,7 +368,7 @@ def _initial_lemma(form: str, lang: str) -> str:
             return "à"
     dic = _dictionary(lang)
     acronym = form.isupper() and len(form) > 1
-    common = dic(low) is not None or unidecode(low) in stop_words(lang) or (
+    common = dic(low) is not None or _fold(low) in stop_words(lang) or (
         low.endswith("ment") and lang == "fr"
     )
     if acronym or not common:
@@ -418,25 +422,23 @@ def _analyse(form: str, lang: str) -> Info:
 
 
 def _neighbour_bits(form: str, lemma: str, low: str) -> int:
-    """The N_* bits of a form (tests of _context_lemmas on its neighbours, made once)."""
-    verbish = lemma != form and lemma.endswith(_VERB_ENDINGS)
-    bits = N_VERBISH if verbish else 0
-    if low in _LE_PREV:
-        bits |= N_LE_PREV
-    if form in _LE_NEXT or form.endswith(_VERB_ENDINGS) or verbish or not form[:1].islower():
+    """The N_* bits of a form (tests of _context_lemmas on its neighbours, made once).
+
+    The tests against closed word lists are read from two tables (_LOW_BITS,
+    _FORM_BITS); the ones on endings and case are made here."""
+    bits = _LOW_BITS.get(low, 0) | _FORM_BITS.get(form, 0)
+    if lemma != form and lemma.endswith(_VERB_ENDINGS):  # a verb reading
+        bits |= N_VERBISH | N_LE_NEXT | N_NO_VERB_FIX
+    elif form.endswith(_VERB_ENDINGS):
         bits |= N_LE_NEXT
-    if low in _NEGATION or low.endswith(_PARTICIPLE_ENDINGS):
-        bits |= N_DE_PREV
-    if lemma in _PRENOMINAL or form in _DE_IDIOMS:
-        bits |= N_DE_NEXT
-    if form in _SKIP_ADV:
-        bits |= N_SKIP_ADV
-    # the tests _verb_fix makes before it looks at the form's ending (in its order)
-    if (
-        not form.isalpha() or not form.islower() or verbish
-        or ((form in _AUX_ALL or form in _FR_CLOSED) and form not in ("sommes", "suis"))
-    ):
+    if not form.islower():
+        bits |= N_NO_VERB_FIX | (N_ODD_CASE if form[:1].islower() else 0)
+    elif not form.isalpha():
         bits |= N_NO_VERB_FIX
+    if low.endswith(_PARTICIPLE_ENDINGS):
+        bits |= N_DE_PREV
+    if lemma in _PRENOMINAL:
+        bits |= N_DE_NEXT
     return bits
 
 
@@ -665,6 +667,59 @@ def _chunk_spans(chunk: str, lang: str) -> list[tuple[int, int]]:
     return _regex_spans(chunk, 0, size, lang)
 
 
+def _chunk_bounds(text: str, chunks: list[str]) -> tuple[list[int], list[int]]:
+    """Start and end offsets of ``chunks`` (``text.split()``) in ``text``.
+
+    Most texts separate their chunks by one whitespace character each: the offsets are
+    then running sums of the lengths, made at C level, instead of one ``find`` per
+    chunk. Texts with blank lines get the same line by line."""
+    bounds = _single_gap_bounds(text, chunks)
+    if bounds is not None:
+        return bounds
+    starts: list[int] = []
+    ends: list[int] = []
+    offset = 0
+    for line in text.split("\n"):
+        words = line.split()
+        if words:
+            a, b = _single_gap_bounds(line, words, offset) or _found_bounds(line, words, offset)
+            starts += a
+            ends += b
+        offset += len(line) + 1
+    return starts, ends
+
+
+def _single_gap_bounds(
+    text: str, chunks: list[str], offset: int = 0
+) -> tuple[list[int], list[int]] | None:
+    """The offsets (plus ``offset``) of ``chunks`` when ``text`` has no space at either
+    end and one whitespace character between chunks (then, and only then, the lengths
+    add up)."""
+    lengths = list(map(len, chunks))
+    n = len(lengths)
+    if len(text) != sum(lengths) + n - 1:
+        return None
+    steps = [1] * (2 * n)
+    steps[0] = offset
+    steps[1::2] = lengths
+    sums = list(accumulate(steps))
+    return sums[0::2], sums[1::2]
+
+
+def _found_bounds(text: str, chunks: list[str], offset: int) -> tuple[list[int], list[int]]:
+    """The offsets (plus ``offset``) of ``chunks`` found one after the other."""
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    find = text.find
+    for chunk in chunks:
+        pos = find(chunk, pos)
+        starts.append(pos + offset)
+        pos += len(chunk)
+        ends.append(pos + offset)
+    return starts, ends
+
+
 def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list[Info]]:
     """Tokens, their forms, the indices of flagged tokens and their infos.
 
@@ -682,8 +737,8 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
     forms: list[str] = []
     flagged: list[int] = []
     infos: list[Info] = []
-    t_append = tokens.append
-    f_append = forms.append
+    # list.append called as a method (not a bound method in a local): Python 3.11
+    # specialises that call
 
     def emit(spans: list[tuple[int, int]]) -> None:
         for s, e in spans:
@@ -694,16 +749,15 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
             if info[3]:
                 flagged.append(len(forms))
                 infos.append(info)
-            t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
-            f_append(form)
+            tokens.append(
+                {"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]}
+            )
+            forms.append(form)
 
-    pos = 0
     taken = 0
-    find = text.find
     n = len(text)
-    for chunk in text.split():
-        s = find(chunk, pos)
-        e = pos = s + len(chunk)
+    chunks = text.split()
+    for chunk, s, e in zip(chunks, *_chunk_bounds(text, chunks), strict=True):
         if s < taken:  # partly taken by a number across a space
             if e > taken:
                 emit(_regex_spans(text, taken, e, lang))
@@ -715,8 +769,10 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
             if info[3]:
                 flagged.append(len(forms))
                 infos.append(info)
-            t_append({"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]})
-            f_append(chunk)
+            tokens.append(
+                {"start": s, "end": e, "norm": info[0], "lemma": info[1], "stop": info[2]}
+            )
+            forms.append(chunk)
             continue
         last = chunk[-1]
         if last.isdigit() and e + 4 <= n and text[e] in _SPACES:
@@ -725,7 +781,7 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
                 emit(_regex_spans(text, s, m.end(), lang))
                 taken = m.end()
                 continue
-        if last == "." and _period_depends_on_next(chunk):
+        if last == "." and len(chunk) <= _SHORT_PERIOD and _period_depends_on_next(chunk):
             emit([(s, e)] if _abbreviation_here(chunk, text, e, lang) else [(s, e - 1), (e - 1, e)])
             continue
         pieces = pget(chunk)
@@ -735,10 +791,15 @@ def _scan(text: str, lang: str) -> tuple[list[Token], list[str], list[int], list
             if info[3]:
                 flagged.append(len(forms))
                 infos.append(info)
-            t_append({"start": s + a, "end": s + b, "norm": info[0], "lemma": info[1],
+            tokens.append({"start": s + a, "end": s + b, "norm": info[0], "lemma": info[1],
                       "stop": info[2]})
-            f_append(form)
+            forms.append(form)
     return tokens, forms, flagged, infos
+
+
+# "X." and the ambiguous abbreviations with their period: no longer chunk can be one
+# (lowercasing never shortens a string), so longer ones skip the call ("armée.")
+_SHORT_PERIOD = max(2, *map(len, _AMBIGUOUS_ABBREV)) + 1
 
 
 def _period_depends_on_next(chunk: str) -> bool:
@@ -763,7 +824,7 @@ def _abbreviation_here(chunk: str, text: str, end: int, lang: str) -> bool:
     word = (first + m.group(2)).lower()  # an initial, unless a sentence starts after it
     if not first.isupper() or len(word) < 2 or word in ("le", "la", "les", "de", "du", "des"):
         return True
-    return unidecode(word) not in _STARTERS
+    return _fold(word) not in _STARTERS
 
 
 Piece = tuple[int, int, str, Info]
@@ -787,6 +848,8 @@ def _chunk_pieces(chunk: str, lang: str) -> tuple[Piece, ...]:
         chunk[-1] != "." or (head.lower() not in _ABBREV and (size > 2 or not head.isupper()))
     ):  # "Bamako," "armée." (half the new chunks): what _chunk_spans makes of them
         spans: list[tuple[int, int]] = [(0, size - 1), (size - 1, size)]
+    elif lang != "en" and _plain_elision(chunk):  # "l'eau", "d'un": a tenth of new chunks
+        spans = [(0, 2), (2, size)]
     else:
         spans = _chunk_spans(chunk, lang)
     for s, e in spans:
@@ -796,6 +859,21 @@ def _chunk_pieces(chunk: str, lang: str) -> tuple[Piece, ...]:
             info = cache[form] = _analyse(form, lang)
         pieces.append((s, e, form, info))
     return tuple(pieces)
+
+
+_ELIDED_LETTERS = frozenset("lLdDjJnNsScCmMtT")
+
+
+def _plain_elision(chunk: str) -> bool:
+    """One elided letter, an apostrophe and a word ("l'eau", "D'abord"): _chunk_spans
+    would cut it after the apostrophe, unless it is a whole word ("l'on") or a name
+    ("N'Djamena")."""
+    return (
+        len(chunk) > 2 and chunk[1] in _APOS and chunk[0] in _ELIDED_LETTERS
+        and chunk[2:].isalpha() and not (chunk[0] in "nNmM" and chunk[2].isupper())
+        and chunk.lower().replace("’", "'") not in _WHOLE_WORDS
+        and chunk.lower() not in _CLITIC_KEEP
+    )
 
 
 # --------------------------------------------------------------------------- sentences
@@ -994,8 +1072,14 @@ def _context_lemmas(
         if not role or i == last:
             continue
         if role == R_LE:
-            # most "le/la/les" are articles before a noun: skip unless a rule could apply
-            if (i and cache[forms[i - 1]][6] & N_LE_PREV) or cache[forms[i + 1]][6] & N_LE_NEXT:
+            # most "le/la/les" are articles before a noun: skip unless a rule could apply;
+            # after "de"/"à" only "le"/"les" can be pronouns ("de le faire") that the
+            # next form alone would not make one ("de la Russie": no rule applies)
+            prev = cache[forms[i - 1]][6] if i else 0
+            nxt = cache[forms[i + 1]][6]
+            if prev & N_LE_PREV or nxt & N_LE_NEXT or (
+                prev & N_DE_A and (info[5] == "le" or info[5] == "les" or nxt & N_ODD_CASE)
+            ):
                 _closed_in_context(tokens, forms, i, info, role, lang)
         elif role == R_DET:
             if i and info[5] == "des":
@@ -1009,6 +1093,17 @@ def _context_lemmas(
             bits = cache[forms[i + 1]][6]
             if bits & N_SKIP_ADV or not bits & N_NO_VERB_FIX:  # else "il a", "est allé"
                 _verb_after(tokens, forms, i, lang, role == R_TRIG)
+        elif role == R_EST or role == R_SI:
+            # "est" after "l'"/"cet" (a noun), "s'" before "il" (si); else a verb after
+            # them, which the next form's bits may rule out as for an auxiliary
+            bits = cache[forms[i + 1]][6]
+            if bits & N_SKIP_ADV or not bits & N_NO_VERB_FIX or (
+                bits & N_IL if role == R_SI else i and cache[forms[i - 1]][6] & N_EST_PREV
+            ):
+                _closed_in_context(tokens, forms, i, info, role, lang)
+        elif role == R_PAR:
+            if i and cache[forms[i - 1]][6] & N_DE_PREV:  # "blessés par": a participle
+                _closed_in_context(tokens, forms, i, info, role, lang)
         else:
             _closed_in_context(tokens, forms, i, info, role, lang)
 
@@ -1095,7 +1190,8 @@ def _object_pronoun(
     )
 
 
-# Neighbours that can make "le/la/les/leur" a pronoun (see _object_pronoun)
+# Neighbours that can make "le/la/les/leur" a pronoun (see _object_pronoun); the neighbour
+# bits split the words before: N_LE_PREV (subject, reflexive), N_DE_A (de, à: le/les only)
 _LE_PREV = _SUBJECT | frozenset("de à se s' me m' te t'".split())
 _LE_NEXT = _AUX_FINITE | frozenset(["en", "y"])
 # Words that open a verb's object: "concernant la", "en utilisant des"
@@ -1103,6 +1199,26 @@ _OBJECT_START = frozenset(
     "le la l' les un une des du au aux son sa ses leur leurs ce cet cette ces".split()
 )
 _REFLEXIVE = frozenset("se s' me m' te t'".split())
+
+
+def _bit_table(groups: list[tuple[frozenset[str], int]]) -> dict[str, int]:
+    table: dict[str, int] = {}
+    for words, bit in groups:
+        for word in words:
+            table[word] = table.get(word, 0) | bit
+    return table
+
+
+# Neighbour bits from closed lists (see _neighbour_bits): by lowercase form, by form.
+_LOW_BITS = _bit_table([
+    (_SUBJECT | _REFLEXIVE, N_LE_PREV), (frozenset(["de", "à"]), N_DE_A),
+    (_NOUN_BEFORE_EST, N_EST_PREV), (frozenset(["il", "ils"]), N_IL), (_NEGATION, N_DE_PREV),
+])
+# the tests _verb_fix makes before it looks at the form's ending ("sommes", "suis": être)
+_FORM_BITS = _bit_table([
+    (_LE_NEXT, N_LE_NEXT), (_DE_IDIOMS, N_DE_NEXT), (_SKIP_ADV, N_SKIP_ADV),
+    ((_AUX_ALL | frozenset(_FR_CLOSED)) - {"sommes", "suis"}, N_NO_VERB_FIX),
+])
 # Infinitives also used as nouns: "le pouvoir", "le devoir", "l'être".
 _NOMINAL_INFINITIVES = frozenset(
     """pouvoir devoir savoir être avoir rire sourire souvenir dîner déjeuner coucher lever
