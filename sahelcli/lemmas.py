@@ -118,8 +118,9 @@ def lemmatize(form: str, lang: str) -> str:
 
     Most forms are dictionary keys, as they are or with the case of their first letter
     swapped: simplemma (NFC, numbers kept, then these two lookups) answers those with
-    the stored lemma, which is read here without its strategy chain; all other forms
-    go through simplemma itself."""
+    the stored lemma, which is read here without its strategy chain; a French word of
+    letters only that neither lookup finds comes back unchanged from that chain (tested
+    against simplemma); all other forms go through simplemma itself."""
     if (
         lang in _DIRECT_LANGS
         and form
@@ -133,6 +134,11 @@ def lemmatize(form: str, lang: str) -> str:
             value = get(cased.encode())
         if value is not None:
             return value.decode()
+        if lang == "fr" and form.isalpha() and "ʼ" not in form:
+            # simplemma's French chain then returns the token itself: its apostrophe
+            # (' ’ ʼ, and U+02BC counts as a letter) and hyphen (- _) steps find nothing,
+            # it has no French rules, prefixes or affixes, and its fallback keeps the token
+            return form
     return str(_lemmatizer().lemmatize(form, lang))
 
 
