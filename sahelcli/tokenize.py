@@ -25,6 +25,9 @@ depend on what was tokenised before.
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable
@@ -257,12 +260,28 @@ _PRON_STARTERS = frozenset("il ils elle elles on je j'".split())
 # --------------------------------------------------------------------------- lexicon lookups
 
 
+def _stopwords_iso(lang: str) -> set[str]:
+    """stopwords-iso's list for ``lang``, read from the package's data file without
+    importing the package, whose ``__init__`` asks importlib.metadata for its own version
+    (~20 ms at every start); through the package itself if its layout ever changes."""
+    spec = importlib.util.find_spec("stopwordsiso")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            with open(os.path.join(folder, "stopwords-iso.json"), encoding="utf-8") as handle:
+                table = json.load(handle)
+        except (OSError, ValueError):
+            continue
+        if isinstance(table, dict):
+            return set(table.get(lang.lower(), ()))
+    import stopwordsiso
+
+    return stopwordsiso.stopwords(lang) if stopwordsiso.has_lang(lang) else set()
+
+
 @lru_cache(maxsize=8)
 def stop_words(lang: str) -> frozenset[str]:
     """Accent-folded, lowercased stop words of ``lang`` (stopwords-iso, MIT)."""
-    import stopwordsiso
-
-    words = stopwordsiso.stopwords(lang) if stopwordsiso.has_lang(lang) else set()
+    words = _stopwords_iso(lang)
     folded = {unidecode(w).lower() for w in words}
     if lang == "fr":
         folded |= {e + "'" for e in _ELISIONS}

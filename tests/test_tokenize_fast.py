@@ -260,3 +260,13 @@ def test_long_chunks_never_depend_on_the_next_word() -> None:
         chunk = head + "."
         if tok._period_depends_on_next(chunk):
             assert len(chunk) <= tok._SHORT_PERIOD, chunk
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "FR", "und", "xx"])
+def test_stopwords_read_directly_are_the_package_lists(lang: str) -> None:
+    import stopwordsiso
+
+    from sahelcli.tokenize import _stopwords_iso
+
+    expected = stopwordsiso.stopwords(lang) if stopwordsiso.has_lang(lang) else set()
+    assert _stopwords_iso(lang) == expected
