@@ -214,16 +214,21 @@ def _alias_form(alias: str) -> str:
     return re.sub(r"[\s\-']+", " ", fold(alias).strip().lower())
 
 
-def trie_regex(forms: list[str], separator: str = r"['\s\-]+") -> str:
-    """One regex for many literal forms, as a character trie: ``re`` walks it in one pass
-    instead of trying every alternative at every position. A space stands for ``separator``."""
+def char_trie(forms: Iterable[str]) -> dict[str, Any]:
+    """``forms`` as nested dicts, one level per character; the key "" marks a form's end."""
     trie: dict[str, Any] = {}
     for form in forms:
         node = trie
         for ch in form:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _trie_node(trie, separator)
+    return trie
+
+
+def trie_regex(forms: list[str], separator: str = r"['\s\-]+") -> str:
+    """One regex for many literal forms, as a character trie: ``re`` walks it in one pass
+    instead of trying every alternative at every position. A space stands for ``separator``."""
+    return _trie_node(char_trie(forms), separator)
 
 
 def _trie_node(node: dict[str, Any], separator: str) -> str:
@@ -242,12 +247,7 @@ def _word_trie_regex(forms: list[str]) -> str:
     each first character (``(?<!\w.)``): the pattern then opens with a set of literals,
     which ``re`` skips to directly (acronyms: capitals, rare) instead of testing every
     position. Same matches; the plain form when a first character is blank or a form empty."""
-    trie: dict[str, Any] = {}
-    for form in forms:
-        node = trie
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[""] = {}
+    trie = char_trie(forms)
     if "" in trie or any(ch.isspace() for ch in trie):
         return r"(?<![\w])" + _trie_node(trie, r"['\s\-]+") + r"(?![\w])"
     branches = [

@@ -20,6 +20,8 @@ from importlib import resources
 from itertools import compress
 from typing import Any
 
+from sahelcli.stance.gazetteer import char_trie
+
 #: Most cue surfaces ``Lexicon.lookup`` remembers (it forgets all when full).
 LOOKUP_CAP = 8192
 #: Most word forms ``Lexicon.may_start`` remembers (news vocabulary is large).
@@ -174,18 +176,12 @@ def _read(name: str) -> Any:
     return json.loads(resources.files("sahelcli.data").joinpath(name).read_text(encoding="utf-8"))
 
 
-_END = ""  # trie key marking "a form ends here"
+_END = ""  # char_trie's key marking "a form ends here"
 
 
 def _trie_regex(forms: list[str]) -> str:
     """One regex for many forms, as a character trie (fast in ``re``: no long alternation)."""
-    trie: dict[str, Any] = {}
-    for form in forms:
-        node = trie
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[_END] = {}
-    return _node_regex(trie)
+    return _node_regex(char_trie(forms))
 
 
 def _node_regex(node: dict[str, Any]) -> str:
